@@ -1,0 +1,1 @@
+"""The Streamlit staff app: sign-in, forms and dashboards."""

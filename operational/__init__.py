@@ -1,0 +1,1 @@
+"""Quad's operational database: models, services, migrations and the generator."""

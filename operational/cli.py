@@ -1,0 +1,66 @@
+"""`quad`: the command line of the platform.
+
+Failures a user can cause (a bad option, a database out of reach, a refused
+write) end with one line on standard error and exit status 1, never a
+traceback.
+"""
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from operational import migrate
+from operational.errors import QuadError
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(
+    help="Quad: the record, the coursework and the operations of a school.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The operational database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Any SQLAlchemy URL; default: the QUAD_DATABASE_URL setting.",
+    ),
+]
+
+
+def fail(message: str) -> None:
+    """End the program with one line for the user, no traceback."""
+    typer.echo(f"quad: {message}", err=True)
+    sys.exit(1)
+
+
+def describe_database_error(error: SQLAlchemyError) -> str:
+    """The first line of the driver's message: enough to act on."""
+    original = getattr(error, "orig", None) or error
+    first_line = str(original).strip().splitlines()[0]
+    return f"cannot use the database: {first_line}"
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Create the schema, or bring it up to the newest migration."""
+    migrate.upgrade(database_url)
+    typer.echo("database schema is up to date")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        app()
+    except QuadError as error:
+        fail(error.message)
+    except SQLAlchemyError as error:
+        fail(describe_database_error(error))

@@ -1,0 +1,1 @@
+"""Dagster pipelines: operational database to DuckDB warehouse."""

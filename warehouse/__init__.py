@@ -1,0 +1,1 @@
+"""Warehouse SQL models, expectation suites and metric definitions."""
