@@ -1,7 +1,7 @@
 """What every service does around a write: a savepoint, a typed refusal."""
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -65,6 +65,25 @@ def insert_batches(
         audit_bulk(session, actor, action, table.name, n_rows)
     log.debug("inserted %d rows into %s", n_rows, table.name)
     return n_rows
+
+
+def insert_validated(
+    session: Session,
+    model: type[Base],
+    rows: Iterable[dict[str, Any]],
+    validate: Callable[[dict[str, Any]], None],
+    actor: str,
+    action: str = "bulk_create",
+) -> int:
+    """The bulk path of a service: each row passes the same `validate` as a
+    single write, then the batch is inserted; the first refusal stops it all."""
+
+    def validated() -> Iterator[dict[str, Any]]:
+        for row in rows:
+            validate(row)
+            yield row
+
+    return insert_batches(session, model, validated(), actor, action)
 
 
 def sync_key_sequence(session: Session, model: type[Base]) -> None:

@@ -5,7 +5,7 @@ The same validation runs for one record (`create`, `update`) and for a batch
 controlled vocabulary are in it.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect
@@ -15,7 +15,7 @@ from operational import vocabulary as v
 from operational.audit import audit, snapshot
 from operational.errors import InvalidValue, NotFound
 from operational.models import Base
-from operational.services._writes import insert_batches, savepoint
+from operational.services._writes import insert_validated, savepoint
 
 # (table, column) -> the values it accepts, for readable refusals before the
 # check constraint would refuse in the database's own words.
@@ -108,10 +108,6 @@ def bulk_create(
     actor: str,
 ) -> int:
     """Validate and insert many rows of one table; returns how many."""
-
-    def validated() -> Iterator[dict[str, Any]]:
-        for row in rows:
-            validate_values(model, row)
-            yield row
-
-    return insert_batches(session, model, validated(), actor)
+    return insert_validated(
+        session, model, rows, lambda row: validate_values(model, row), actor
+    )

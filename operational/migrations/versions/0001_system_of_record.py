@@ -8,7 +8,6 @@ Create Date: 2026-12-03 17:03:14.332853
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
