@@ -14,7 +14,7 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(url: str | None = None, revision: str = "heads") -> None:
+def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Create or upgrade the schema of the database at `url`."""
     engine = make_engine(url)
     try:

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,24 @@ class Settings(BaseSettings):
     school_day_minutes: int = Field(default=360, gt=0)
     chronic_absence_min_days: int = Field(default=10, gt=0)
     suppression_min_count: int = Field(default=10, gt=0)
+    # Official enrollment count date (month and day); the next instructional
+    # day is used when it falls on a closed day.
+    count_date_month: int = Field(default=10, ge=1, le=12)
+    count_date_day: int = Field(default=1, ge=1, le=31)
+
+    # How far back an incremental load re-reads: a write that waited for a
+    # lock may commit with an `updated_at` older than the last watermark.
+    pipeline_lookback_seconds: int = Field(default=60, ge=0)
+
+    # Outgoing mail to families (operational/messaging.py). Without a host,
+    # messages stay in the outbox. The password is a secret: no default, and
+    # a server that needs a login says so when the sender starts.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0, lt=65536)  # submission, RFC 6409
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
 
 
 @lru_cache(maxsize=1)

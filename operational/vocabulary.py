@@ -127,3 +127,64 @@ def in_list(column: str, values: tuple[str, ...]) -> str:
     """A check-constraint expression: `column` takes one of `values`."""
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({quoted})"
+
+
+# Coursework: what a content item holds, how a submission stands, and the
+# kinds of quiz question (the objective ones are scored automatically).
+CONTENT_ITEM_KINDS = ("text", "link")
+
+SUBMISSION_STATUSES = ("on_time", "late", "missing", "excused")
+
+QUESTION_KINDS = ("single_choice", "multiple_choice", "numeric", "short_text")
+
+# Operations: approval requests, the fee ledger and staff leave.
+APPROVAL_KINDS = ("grade_change", "leave", "admission", "fee_waiver")
+
+# An approved request is "applied" once the change it allows is made (one use).
+APPROVAL_STATUSES = ("pending", "approved", "rejected", "withdrawn", "applied")
+
+LEDGER_ENTRY_TYPES = ("charge", "payment", "refund", "waiver", "adjustment")
+
+PAYMENT_METHODS = ("cash", "check", "card", "bank_transfer", "online")
+
+LEAVE_TYPES = (
+    "sick",
+    "personal",
+    "professional_development",
+    "bereavement",
+    "parental",
+    "jury_duty",
+    "unpaid",
+)
+
+# Timetable: a bell schedule runs on weekdays, or on the days of a rotation
+# (an A/B schedule is day_1 and day_2) for schools whose cycle is not a week.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ROTATION_DAYS = tuple(f"day_{number}" for number in range(1, 11))
+SCHEDULE_DAYS = WEEKDAYS + ROTATION_DAYS
+
+CALENDAR_EVENT_KINDS = (
+    "holiday",
+    "exam",
+    "parent_evening",
+    "open_house",
+    "staff_meeting",
+    "sports",
+    "performance",
+    "field_trip",
+    "other",
+)
+
+# Communication: who an announcement reaches, what it is about, and where
+# each message to a guardian stands in the outbox.
+AUDIENCES = ("school", "grade", "section", "student")
+
+MESSAGE_CATEGORIES = (
+    "general",
+    "calendar_event",
+    "academic",
+    "emergency",
+    "unexcused_absence",
+)
+
+MESSAGE_STATUSES = ("queued", "sent", "failed")

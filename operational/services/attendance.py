@@ -31,10 +31,10 @@ from operational.models import (
     Enrollment,
     Section,
     SectionAttendance,
-    SectionEnrollment,
 )
 from operational.services._writes import insert_validated, savepoint
-from operational.services.enrollment import spans_overlap
+from operational.services.communication import notify_unexcused_absence
+from operational.services.enrollment import roster_spans, spans_overlap
 from operational.settings import get_settings
 
 Span = tuple[dt.date, dt.date | None]
@@ -162,6 +162,7 @@ def record_daily(
     with savepoint(session):
         session.add(record)
         audit(session, actor, "record_attendance", record, before=None)
+        notify_unexcused_absence(session, actor, record)
     return record
 
 
@@ -236,6 +237,7 @@ def correct_daily(
             )
             session.add(record)
             audit(session, actor, "correct_attendance", record, before=None)
+            notify_unexcused_absence(session, actor, record)
             return record
         before = snapshot(existing)
         if code is None:
@@ -246,6 +248,7 @@ def correct_daily(
         existing.code = code
         existing.minutes_absent = minutes_absent
         audit(session, actor, "correct_attendance", existing, before=before)
+        notify_unexcused_absence(session, actor, existing, before["code"])
         return existing
 
 
@@ -268,16 +271,7 @@ def load_section_context(
             select(Section).where(Section.section_id.in_(section_ids))
         )
     }
-    rosters: dict[tuple[int, int], list[Span]] = defaultdict(list)
-    for section_id, student_id, entry, exit_ in session.execute(
-        select(
-            SectionEnrollment.section_id,
-            SectionEnrollment.student_id,
-            SectionEnrollment.entry_date,
-            SectionEnrollment.exit_date,
-        ).where(SectionEnrollment.section_id.in_(section_ids))
-    ):
-        rosters[(section_id, student_id)].append((entry, exit_))
+    rosters = roster_spans(session, section_ids)
     days = load_context(
         session,
         {section.school_id for section in sections.values()},

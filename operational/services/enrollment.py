@@ -21,7 +21,13 @@ from operational.errors import (
     NotFound,
     OverlappingEnrollment,
 )
-from operational.models import Enrollment, School, SchoolYear, Student
+from operational.models import (
+    Enrollment,
+    School,
+    SchoolYear,
+    SectionEnrollment,
+    Student,
+)
 from operational.services._writes import insert_validated, savepoint
 from operational.services.records import get
 
@@ -111,6 +117,23 @@ def validate_exit(
             f"the exit date {exit_} is after the end of the {year.name} "
             f"school year ({year.end_date})"
         )
+
+
+def roster_spans(
+    session: Session, section_ids: Iterable[int]
+) -> dict[tuple[int, int], list[Span]]:
+    """(section, student) -> the spans the student was on that roster."""
+    spans: dict[tuple[int, int], list[Span]] = defaultdict(list)
+    for section_id, student_id, entry, exit_ in session.execute(
+        select(
+            SectionEnrollment.section_id,
+            SectionEnrollment.student_id,
+            SectionEnrollment.entry_date,
+            SectionEnrollment.exit_date,
+        ).where(SectionEnrollment.section_id.in_(set(section_ids)))
+    ):
+        spans[(section_id, student_id)].append((entry, exit_))
+    return spans
 
 
 def load_context(session: Session, student_ids: Iterable[int]) -> EnrollmentContext:

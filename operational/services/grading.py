@@ -27,10 +27,11 @@ from operational.models import (
     School,
     SchoolYear,
     Section,
-    SectionEnrollment,
+    utc_now,
 )
+from operational.services import approvals
 from operational.services._writes import insert_validated, savepoint
-from operational.services.enrollment import spans_overlap
+from operational.services.enrollment import roster_spans, spans_overlap
 from operational.services.records import get
 
 Span = tuple[dt.date, dt.date | None]
@@ -105,21 +106,19 @@ def load_context(session: Session, section_ids: Iterable[int]) -> GradingContext
         scales[school_id].append(
             Band(band.letter, band.min_percent, band.grade_points, band.is_passing)
         )
-    rosters: dict[tuple[int, int], list[Span]] = defaultdict(list)
-    for section_id, student_id, entry, exit_ in session.execute(
-        select(
-            SectionEnrollment.section_id,
-            SectionEnrollment.student_id,
-            SectionEnrollment.entry_date,
-            SectionEnrollment.exit_date,
-        ).where(SectionEnrollment.section_id.in_(section_ids))
-    ):
-        rosters[(section_id, student_id)].append((entry, exit_))
+    rosters = roster_spans(session, section_ids)
     return GradingContext(sections, courses, periods, scales, rosters)
 
 
-def validate_mark(row: dict[str, Any], context: GradingContext) -> None:
-    """Every rule a period mark must meet; fills in percent and letter."""
+def validate_mark(
+    row: dict[str, Any],
+    context: GradingContext,
+    *,
+    is_approved_late_change: bool = False,
+) -> None:
+    """Every rule a period mark must meet; fills in percent and letter.
+
+    A closed period takes a mark only as an approved late change."""
     section = _section(row, context)
     period = context.periods.get(row["grading_period_id"])
     if period is None or (period.school_id, period.school_year_id) != (
@@ -130,7 +129,7 @@ def validate_mark(row: dict[str, Any], context: GradingContext) -> None:
             f"grading period {row['grading_period_id']} is not a period of the "
             f"school year of section {section.section_code}"
         )
-    if period.is_closed:
+    if period.is_closed and not is_approved_late_change:
         raise GradingPeriodClosed(
             f"the grading period {period.name} is closed; a change to its marks "
             "needs an approved grade-change request"
@@ -178,15 +177,36 @@ def post_mark(
     grading_period_id: int,
     percent: Any,
     comment: str | None = None,
+    approval_request_id: int | None = None,
 ) -> Mark:
-    """Post, or re-post while the period is open, a student's period mark."""
+    """Post, or re-post while the period is open, a student's period mark.
+
+    A closed period's mark changes only with `approval_request_id`: an
+    approved grade-change request for exactly this student, section, period
+    and percent, which the posting uses up.
+    """
     row = {
         "student_id": student_id,
         "section_id": section_id,
         "grading_period_id": grading_period_id,
         "percent": percent,
     }
-    validate_mark(row, load_context(session, [section_id]))
+    approval = None
+    if approval_request_id is not None:
+        approval = approvals.approved_request(
+            session,
+            approval_request_id,
+            kind="grade_change",
+            subject_id=student_id,
+            payload=approvals.grade_change_payload(
+                section_id, grading_period_id, as_percent(percent)
+            ),
+        )
+    validate_mark(
+        row,
+        load_context(session, [section_id]),
+        is_approved_late_change=approval is not None,
+    )
     existing = session.scalars(
         select(Mark).where(
             Mark.student_id == student_id,
@@ -194,7 +214,11 @@ def post_mark(
             Mark.grading_period_id == grading_period_id,
         )
     ).one_or_none()
-    return _upsert(session, actor, Mark, existing, {**row, "comment": comment})
+    with savepoint(session):
+        mark = _upsert(session, actor, Mark, existing, {**row, "comment": comment})
+        if approval is not None:
+            approvals.mark_applied(session, actor, approval, dt.date.today())
+    return mark
 
 
 def post_final_grade(
@@ -222,6 +246,9 @@ def _upsert(session, actor, model, existing, values):
         for name, value in values.items():
             setattr(existing, name, value)
         existing.posted_by = actor
+        if isinstance(existing, Mark):
+            # posted_at and posted_by describe the same, latest posting.
+            existing.posted_at = utc_now()
         audit(session, actor, f"repost_{model.__tablename__}", existing, before)
         return existing
 

@@ -34,6 +34,21 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
     ("behavior_incident", "kind"): v.INCIDENT_KINDS,
     ("discipline_action", "action"): v.DISCIPLINE_ACTIONS,
     ("diploma", "diploma_type"): v.DIPLOMA_TYPES,
+    ("content_item", "kind"): v.CONTENT_ITEM_KINDS,
+    ("submission", "status"): v.SUBMISSION_STATUSES,
+    ("quiz_question", "kind"): v.QUESTION_KINDS,
+    ("period", "day"): v.SCHEDULE_DAYS,
+    ("calendar_event", "kind"): v.CALENDAR_EVENT_KINDS,
+    ("announcement", "audience"): v.AUDIENCES,
+    ("announcement", "category"): v.MESSAGE_CATEGORIES,
+    ("message", "status"): v.MESSAGE_STATUSES,
+    ("approver_role", "kind"): v.APPROVAL_KINDS,
+    ("approver_role", "position"): v.STAFF_POSITIONS,
+    ("approval_request", "kind"): v.APPROVAL_KINDS,
+    ("approval_request", "status"): v.APPROVAL_STATUSES,
+    ("ledger_entry", "entry_type"): v.LEDGER_ENTRY_TYPES,
+    ("ledger_entry", "method"): v.PAYMENT_METHODS,
+    ("staff_leave", "leave_type"): v.LEAVE_TYPES,
 }
 
 BOOKKEEPING = ("created_at", "updated_at")
@@ -55,12 +70,15 @@ def validate_values(
         raise InvalidValue(f"a {label(model)} has no field {', '.join(unknown)}")
 
     if not partial:
+        # Only a lone integer key is generated; each part of a composite key
+        # (a school and a date) must be given.
+        generated = model.__table__.autoincrement_column
         for name, column in columns.items():
             required = not (
                 column.nullable
                 or column.default is not None
                 or column.server_default is not None
-                or (column.primary_key and column.autoincrement in (True, "auto"))
+                or column is generated
                 or name in BOOKKEEPING
             )
             if required and values.get(name) is None:
@@ -99,6 +117,16 @@ def update(session: Session, record: M, actor: str, **changes: Any) -> M:
             setattr(record, name, value)
         audit(session, actor, "update", record, before=before)
     return record
+
+
+def delete(session: Session, record: Base, actor: str) -> None:
+    """Remove a record; the audit keeps what it held, and `deleted_record`
+    tells incremental loads to remove it too."""
+    before = snapshot(record)
+    with savepoint(session):
+        session.delete(record)
+        session.flush()
+        audit(session, actor, "delete", record, before=before)
 
 
 def bulk_create(

@@ -99,11 +99,22 @@ def validate_placement(row: dict[str, Any], context: RosterContext) -> None:
             f"student {student_id} is already on the roster of section "
             f"{section.section_code}"
         )
-    if sum(spans_overlap(span, s) for _, s in taken) >= section.capacity:
+    if seats_held(span, [s for _, s in taken]) >= section.capacity:
         raise SectionFull(
             f"section {section.section_code} is full ({section.capacity} seats); "
             "choose another section or raise its capacity"
         )
+
+
+def seats_held(span: Span, seats: list[Span]) -> int:
+    """The most seats held on any one day of `span`. Seats held at different
+    times share a place, so a plain count of overlapping seats is too high;
+    the count only rises on an entry date, so those are the days to check."""
+    overlapping = [seat for seat in seats if spans_overlap(span, seat)]
+    days = {span[0]} | {entry for entry, _ in overlapping if entry > span[0]}
+    return max(
+        sum(spans_overlap((day, day), seat) for seat in overlapping) for day in days
+    )
 
 
 def place(
