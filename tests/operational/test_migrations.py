@@ -12,9 +12,7 @@ from operational.models import Base
 
 def schema_differences(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, Base.metadata)
 
 

@@ -26,7 +26,7 @@ from operational.models import (
     Staff,
     Student,
 )
-from operational.services import records
+from operational.services import enrollment, records
 
 ACTOR = "test:registrar"
 FIRST_DAY = dt.date(2025, 9, 1)
@@ -72,6 +72,26 @@ class TestSchool:
             "race_ethnicity": "white",
         }
         return records.create(session, Student, ACTOR, **(fields | values))
+
+    def enrolled(
+        self,
+        session: Session,
+        number: str,
+        entry_date: dt.date = FIRST_DAY,
+        school: School | None = None,
+    ) -> Student:
+        """A new student in grade 9, enrolled from `entry_date` (open-ended)."""
+        student = self.student(session, number)
+        enrollment.enroll(
+            session,
+            ACTOR,
+            student_id=student.student_id,
+            school_id=(school or self.school).school_id,
+            school_year_id=self.year.school_year_id,
+            grade_level=9,
+            entry_date=entry_date,
+        )
+        return student
 
 
 def build_school(session: Session) -> TestSchool:
