@@ -1,0 +1,91 @@
+"""The first and last steps of a run: prepare the build file, publish it."""
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+from dagster import AssetExecutionContext, MaterializeResult, asset
+
+from pipelines.resources import WarehouseResource
+
+
+@asset(group_name="build", kinds={"duckdb"})
+def warehouse_build(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    """This run's warehouse file, beside the published one: a copy of the
+    published warehouse, so incremental loads continue from it, or an empty
+    file for a full refresh. Dashboards never read it."""
+    published = warehouse.published_path()
+    build = warehouse.build_path(context.run.run_id)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    removed = remove_stale_builds(published, keep=build)
+
+    start_empty = warehouse.full_refresh or not published.exists()
+    if start_empty:
+        build.unlink(missing_ok=True)
+        duckdb.connect(str(build)).close()
+    else:
+        shutil.copyfile(published, build)
+    mode = "full" if start_empty else "incremental"
+    with warehouse.connect(context.run.run_id) as connection:
+        connection.execute(
+            "create or replace table _build_info as select ? as as_of_date, "
+            "now()::timestamp as built_at, ? as mode, ? as run_id",
+            [warehouse.as_of_date(), mode, context.run.run_id],
+        )
+    context.log.info(f"building {build.name} ({mode})")
+    return MaterializeResult(
+        metadata={"mode": mode, "path": str(build), "stale_builds_removed": removed}
+    )
+
+
+def remove_stale_builds(published: Path, keep: Path) -> int:
+    """Builds left by killed or blocked runs; one run builds at a time."""
+    stale = [
+        path
+        for path in published.parent.glob(f"{published.stem}.build-*.duckdb*")
+        if path != keep
+    ]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def publish(build: Path, published: Path) -> None:
+    """Replace the published warehouse with the build in one atomic step.
+
+    A reader that has the old file open keeps reading it; the next one to
+    open the path gets the new file, never a half-written one.
+    """
+    connection = duckdb.connect(str(build))
+    connection.execute("checkpoint")
+    connection.close()
+    os.replace(build, published)
+
+
+def publish_asset(upstream: list[str]):
+    @asset(
+        name="published_warehouse",
+        group_name="build",
+        deps=upstream,
+        kinds={"duckdb"},
+        description=(
+            "The warehouse dashboards and reports read: this run's build, "
+            "moved into place in one atomic step once every model is built "
+            "and every blocking check has passed."
+        ),
+    )
+    def published_warehouse(
+        context: AssetExecutionContext, warehouse: WarehouseResource
+    ) -> MaterializeResult:
+        build = warehouse.build_path(context.run.run_id)
+        published = warehouse.published_path()
+        publish(build, published)
+        context.log.info(f"published {published}")
+        return MaterializeResult(
+            metadata={"path": str(published), "bytes": published.stat().st_size}
+        )
+
+    return published_warehouse

@@ -1,0 +1,39 @@
+"""The expectation suites of warehouse/expectations.py on the test district:
+they pass on the warehouse as built, and a row broken on purpose fails one.
+"""
+
+import duckdb
+
+from warehouse.expectations import SUITES
+from warehouse.quality import validate
+
+
+def test_every_suite_passes(marts_district):
+    path, _ = marts_district
+
+    failed = {
+        result.model: result.failures
+        for result in (validate(path, suite) for suite in SUITES)
+        if not result.passed
+    }
+
+    assert failed == {}
+
+
+def test_a_broken_row_fails_its_suite(warehouse_copy):
+    connection = duckdb.connect(str(warehouse_copy))
+    # A student flagged at risk with no reason given, and a rate above 1.
+    connection.execute(
+        "insert into mart_early_warning by name "
+        "select 999 as student_id, 1.5 as attendance_rate, 'at_risk' as "
+        "attendance_level, 'ok' as behavior_level, 'ok' as "
+        "course_performance_level, 'at_risk' as flag_level"
+    )
+    connection.close()
+    (suite,) = [s for s in SUITES if s.model == "mart_early_warning"]
+
+    result = validate(warehouse_copy, suite)
+
+    assert not result.passed
+    assert any("attendance_rate" in failure for failure in result.failures)
+    assert any(failure.startswith("a flag above ok") for failure in result.failures)
