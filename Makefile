@@ -19,6 +19,9 @@ install: $(INSTALLED)
 demo: install
 	$(BIN)/quad db upgrade
 	$(BIN)/quad seed --size small --seed $(SEED) --if-empty
+	$(BIN)/quad pipeline run
+	@echo "The demo district is in data/quad.db, its warehouse in data/warehouse.duckdb."
+	@echo "Explore the pipeline with: $(BIN)/dagster dev -m pipelines.definitions"
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,7 +13,10 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from operational import migrate
+from operational.commands import gradebook_app, outbox_app, timetable_app
 from operational.errors import QuadError
+from operational.generator.command import seed
+from pipelines.command import pipeline_app
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +24,16 @@ app = typer.Typer(
     help="Quad: the record, the coursework and the operations of a school.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     add_completion=False,
 )
 db_app = typer.Typer(help="The operational database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command("seed")(seed)
+app.add_typer(pipeline_app, name="pipeline")
+app.add_typer(timetable_app, name="timetable")
+app.add_typer(gradebook_app, name="gradebook")
+app.add_typer(outbox_app, name="outbox")
 
 DatabaseUrl = Annotated[
     str | None,
