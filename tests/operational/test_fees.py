@@ -35,9 +35,9 @@ from operational.models import (
     LedgerEntry,
     SchoolYear,
 )
-from operational.services import approvals, fees, records
+from operational.services import approvals, fee_aging, fees, records
 from operational.services import staff as staff_service
-from operational.services.fees import Aging
+from operational.services.fee_aging import Aging
 from tests.support.approvals import DECIDED, REQUESTED, build_office, guardian_of
 from tests.support.databases import migrated_database
 from tests.support.school import ACTOR
@@ -86,7 +86,7 @@ def give_back(session, invoice, cents, day=dt.date(2025, 9, 30)):
 
 
 def balance(session, invoice) -> int:
-    return fees.balance_cents(session, invoice.invoice_id)
+    return fee_aging.balance_cents(session, invoice.invoice_id)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +191,9 @@ def test_payments_partial_then_over_leave_a_credit(school_session, school):
         -60_000,
         CASHIER,
     )
-    aging = fees.invoice_aging(school_session, invoice.invoice_id, dt.date(2025, 12, 1))
+    aging = fee_aging.invoice_aging(
+        school_session, invoice.invoice_id, dt.date(2025, 12, 1)
+    )
     assert aging == Aging(credit_cents=10_000)
     assert aging.balance_cents == -10_000
 
@@ -518,7 +520,7 @@ def test_money_balances_to_the_cent_across_every_kind_of_entry(
     assert balance(school_session, trip) == 5_155
     total = school_session.scalar(select(func.sum(LedgerEntry.amount_cents)))
     assert total == 5_155
-    aging = fees.account_aging(
+    aging = fee_aging.account_aging(
         school_session, dt.date(2026, 1, 31), student_id=student.student_id
     )
     assert aging.balance_cents == 5_155
@@ -554,18 +556,18 @@ def test_aging_puts_what_is_owed_in_buckets_as_of_a_date(school_session, school)
 
     # On Oct 1 the 400.00 paid settles instalment 1 (333.34) and 66.66 of
     # instalment 2; 266.67 of it and 333.33 of instalment 3 are not due yet.
-    assert fees.invoice_aging(
+    assert fee_aging.invoice_aging(
         school_session, tuition.invoice_id, dt.date(2025, 10, 1)
     ) == Aging(current_cents=60_000)
 
     # On Dec 20: instalment 2 (due Oct 15) is 66 days late (17 + 30 + 19),
     # instalment 3 (due Nov 15) 35 days (15 + 20).
-    tuition_aging = fees.invoice_aging(
+    tuition_aging = fee_aging.invoice_aging(
         school_session, tuition.invoice_id, dt.date(2025, 12, 20)
     )
     assert tuition_aging == Aging(days_31_60_cents=33_333, days_61_90_cents=26_667)
     # Books: due Sep 5, 106 days (25 + 31 + 30 + 20); the late fee of Dec 1, 19.
-    books_aging = fees.invoice_aging(
+    books_aging = fee_aging.invoice_aging(
         school_session, books.invoice_id, dt.date(2025, 12, 20)
     )
     assert books_aging == Aging(days_1_30_cents=5_000, days_over_90_cents=30_000)
@@ -578,11 +580,11 @@ def test_aging_puts_what_is_owed_in_buckets_as_of_a_date(school_session, school)
     )
     as_of = dt.date(2025, 12, 20)
     assert (
-        fees.account_aging(school_session, as_of, student_id=student.student_id)
+        fee_aging.account_aging(school_session, as_of, student_id=student.student_id)
         == expected
     )
     assert (
-        fees.account_aging(school_session, as_of, guardian_id=guardian.guardian_id)
+        fee_aging.account_aging(school_session, as_of, guardian_id=guardian.guardian_id)
         == expected
     )
     # 600.00 + 350.00 owed, the sum of both ledgers.
@@ -590,14 +592,16 @@ def test_aging_puts_what_is_owed_in_buckets_as_of_a_date(school_session, school)
     assert balance(school_session, tuition) + balance(school_session, books) == 95_000
     # Before the books were issued nothing of them is owed.
     assert (
-        fees.invoice_agings(school_session, [books.invoice_id], dt.date(2025, 8, 31))
+        fee_aging.invoice_agings(
+            school_session, [books.invoice_id], dt.date(2025, 8, 31)
+        )
         == {}
     )
 
 
 def test_an_account_is_a_student_or_a_guardian(school_session, school):
     with refused(school_session, InvalidValue, "name either a student or a guardian"):
-        fees.account_aging(school_session, SEP_1)
+        fee_aging.account_aging(school_session, SEP_1)
 
 
 def schedule(session, school, **changes):
