@@ -44,10 +44,14 @@ DatabaseUrl = Annotated[
 ]
 
 
-def fail(message: str) -> None:
+def fail(message: str, code: int = 1) -> None:
     """End the program with one line for the user, no traceback."""
     typer.echo(f"quad: {message}", err=True)
-    sys.exit(1)
+    sys.exit(code)
+
+
+# Typer carries its own copy of click; its usage errors share this base.
+UsageError = typer.BadParameter.__mro__[1]
 
 
 def describe_database_error(error: SQLAlchemyError) -> str:
@@ -68,8 +72,18 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        app()
+        code = app(standalone_mode=False)
+    except UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError" and error.ctx is not None:
+            # A bare command group: its help says more than an error would.
+            typer.echo(error.ctx.get_help())
+            sys.exit(0)
+        message = " ".join(error.format_message().split())
+        fail(f"{message} (see quad --help)", code=2)
     except QuadError as error:
         fail(error.message)
     except SQLAlchemyError as error:
         fail(describe_database_error(error))
+    except typer.Abort:
+        fail("interrupted")
+    sys.exit(code if isinstance(code, int) else 0)

@@ -33,4 +33,23 @@ def test_unreachable_database_is_one_line_without_traceback():
 def test_unknown_command_is_a_usage_error():
     result = run_quad("enrol-everyone")
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr
+    assert result.stderr == (
+        "quad: No such command 'enrol-everyone'. (see quad --help)\n"
+    )
+
+
+def test_seed_of_a_size_that_does_not_exist_is_one_line():
+    result = run_quad("seed", "--size", "huge")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "'huge' is not one of 'tiny', 'small', 'district', 'large'" in lines[0]
+
+
+def test_seed_of_an_unreachable_database_is_one_line():
+    url = "postgresql+psycopg://nobody@127.0.0.1:9/nowhere"
+    result = run_quad("seed", "--size", "tiny", "--database-url", url)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("quad: cannot use the database:")
