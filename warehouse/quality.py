@@ -33,10 +33,17 @@ class SuiteResult:
 
 
 def _import_great_expectations():
-    # Its own imports use modules Python deprecates; nothing of ours to fix.
+    # Its info lines (set-up, per-query details) are for its own developers,
+    # not our operators; its imports use modules Python deprecates.
+    quiet = logging.getLogger("great_expectations")
+    quiet.setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import great_expectations
+    # One of its modules sets its own logger to INFO on import.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(
+        logging.ERROR
+    )
 
     return great_expectations
 
@@ -46,8 +53,6 @@ def _context():
     gx = _import_great_expectations()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # Its per-query info lines are for its own developers, not our operators.
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
