@@ -4,10 +4,11 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from pipelines.resources import WarehouseResource
+from warehouse import quality
+from warehouse.files import release, release_all_except
 
 
 @asset(group_name="build", kinds={"duckdb"})
@@ -20,13 +21,14 @@ def warehouse_build(
     published = warehouse.published_path()
     build = warehouse.build_path(context.run.run_id)
     published.parent.mkdir(parents=True, exist_ok=True)
+    release_all_except(build)
+    quality.release_all()
     removed = remove_stale_builds(published, keep=build)
 
     start_empty = warehouse.full_refresh or not published.exists()
-    if start_empty:
-        build.unlink(missing_ok=True)
-        duckdb.connect(str(build)).close()
-    else:
+    release(build)
+    build.unlink(missing_ok=True)
+    if not start_empty:
         shutil.copyfile(published, build)
     mode = "full" if start_empty else "incremental"
     with warehouse.connect(context.run.run_id) as connection:
@@ -59,9 +61,8 @@ def publish(build: Path, published: Path) -> None:
     A reader that has the old file open keeps reading it; the next one to
     open the path gets the new file, never a half-written one.
     """
-    connection = duckdb.connect(str(build))
-    connection.execute("checkpoint")
-    connection.close()
+    quality.release(build)
+    release(build, checkpoint=True)
     os.replace(build, published)
 
 

@@ -33,7 +33,9 @@ def suite_check(suite: Suite) -> AssetChecksDefinition:
     def check(
         context: AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> AssetCheckResult:
-        result = validate(Path(warehouse.build_path(context.run.run_id)), suite)
+        result = validate(
+            Path(warehouse.build_path(context.run.run_id)), suite, keep_open=True
+        )
         return AssetCheckResult(
             passed=result.passed,
             severity=(

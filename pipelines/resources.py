@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 from dagster import ConfigurableResource
 
 from operational.settings import Settings, get_settings
+from warehouse.files import shared_connection
 from warehouse.models import set_parameters
 from warehouse.source import Source
 
@@ -51,14 +51,15 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def connect(self, run_id: str, *, attach_source: bool = False) -> Iterator:
-        """A connection to this run's build file, parameters set."""
-        connection = duckdb.connect(str(self.build_path(run_id)))
+        """A cursor on this run's build, parameters set, the operational
+        database attached when asked."""
+        cursor = shared_connection(self.build_path(run_id))
         try:
             # Smaller peaks on large copies; row order carries no meaning here.
-            connection.execute("set preserve_insertion_order = false")
-            set_parameters(connection, get_settings(), self.as_of_date())
-            if attach_source:
-                self.source().attach(connection)
-            yield connection
+            cursor.execute("set preserve_insertion_order = false")
+            set_parameters(cursor, get_settings(), self.as_of_date())
+            if attach_source and not self.source().is_attached(cursor):
+                self.source().attach(cursor)
+            yield cursor
         finally:
-            connection.close()
+            cursor.close()

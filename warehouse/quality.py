@@ -13,11 +13,11 @@ import gc
 import logging
 import uuid
 import warnings
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from warehouse.expectations import Suite
 
@@ -58,11 +58,25 @@ def _context():
     return context
 
 
-@contextmanager
-def _datasource(path: Path) -> Iterator:
-    context = _context()
+@dataclass
+class _Session:
+    """A data source on one warehouse file, over one open connection."""
+
+    name: str
+    source: Any
+    engine: Any
+    connection: Any
+
+
+_sessions: dict[Path, _Session] = {}
+
+
+def _session(path: Path) -> _Session:
+    path = Path(path).resolve()
+    if path in _sessions:
+        return _sessions[path]
     name = f"warehouse_{uuid.uuid4().hex[:8]}"
-    source = context.data_sources.add_sql(
+    source = _context().data_sources.add_sql(
         name=name, connection_string=f"duckdb:///{path}"
     )
     engine = source.get_execution_engine()
@@ -73,31 +87,48 @@ def _datasource(path: Path) -> Iterator:
         yield connection
 
     engine.get_connection = persisted_connection
-    try:
-        yield source
-    finally:
-        connection.close()
-        engine.engine.dispose()
-        context.data_sources.delete(name)
+    _sessions[path] = _Session(name, source, engine, connection)
+    return _sessions[path]
 
 
-def validate(path: Path, suite: Suite) -> SuiteResult:
-    """Evaluate one suite against the warehouse file at `path`."""
-    return validate_all(path, [suite])[0]
-
-
-def validate_all(path: Path, suites: list[Suite]) -> list[SuiteResult]:
-    """Evaluate several suites over one connection to the file at `path`."""
-    results = _validate_all(path, suites)
-    # Great Expectations' objects keep DuckDB's database instance alive until
-    # they are collected, and DuckDB refuses a second instance of one file.
+def release(path: Path) -> None:
+    """Close the connection to `path`; the file can then be moved or opened
+    with another configuration."""
+    session = _sessions.pop(Path(path).resolve(), None)
+    if session is None:
+        return
+    session.connection.close()
+    session.engine.engine.dispose()
+    _context().data_sources.delete(session.name)
+    # Its objects keep DuckDB's database alive until they are collected.
     gc.collect()
+
+
+def release_all() -> None:
+    for path in list(_sessions):
+        release(path)
+
+
+def validate(path: Path, suite: Suite, *, keep_open: bool = False) -> SuiteResult:
+    """Evaluate one suite against the warehouse file at `path`.
+
+    With `keep_open`, the connection stays for the next suite on the same
+    file (the pipeline's checks); `release` closes it.
+    """
+    return validate_all(path, [suite], keep_open=keep_open)[0]
+
+
+def validate_all(
+    path: Path, suites: list[Suite], *, keep_open: bool = False
+) -> list[SuiteResult]:
+    """Evaluate several suites over one connection to the file at `path`."""
+    session = _session(path)
+    # End the connection's snapshot: tables built since must be seen.
+    session.connection.commit()
+    results = [_validate(session.source, suite) for suite in suites]
+    if not keep_open:
+        release(path)
     return results
-
-
-def _validate_all(path: Path, suites: list[Suite]) -> list[SuiteResult]:
-    with _datasource(path) as source:
-        return [_validate(source, suite) for suite in suites]
 
 
 def _validate(source, suite: Suite) -> SuiteResult:

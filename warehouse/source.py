@@ -92,6 +92,13 @@ class Source:
             f"(TYPE {self.kind}, READ_ONLY)"
         )
 
+    def is_attached(self, connection: duckdb.DuckDBPyConnection) -> bool:
+        found = connection.execute(
+            "select count(*) from duckdb_databases() where database_name = ?",
+            [SOURCE_ALIAS],
+        ).fetchone()
+        return found[0] == 1
+
     def native_query(self, sql: str) -> str:
         """A table function that runs `sql` inside the source database, so
         its WHERE uses the source's own indexes (an attached table is
