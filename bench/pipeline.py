@@ -143,13 +143,15 @@ def next_day(url: str) -> dt.date:
     from sqlalchemy import create_engine, text
 
     with create_engine(url).connect() as connection:
-        return connection.execute(
+        found = connection.execute(
             text(
                 "select min(calendar_date) from calendar_day "
                 "where is_instructional and calendar_date > :day"
             ),
             {"day": AS_OF},
         ).scalar_one()
+    # SQLite hands the date back as ISO text.
+    return dt.date.fromisoformat(str(found))
 
 
 def one_school_day(url: str) -> dict:
@@ -163,7 +165,7 @@ def one_school_day(url: str) -> dict:
     from operational.models import DailyAttendance, Enrollment
     from operational.services import attendance
 
-    day = dt.date.fromisoformat(str(next_day(url)))
+    day = next_day(url)
     rng = random.Random(SEED)
     engine = make_engine(url)
     with session_scope(engine) as session:
