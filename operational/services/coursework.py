@@ -28,10 +28,9 @@ from operational.models import (
     ContentItem,
     ContentUnit,
     Section,
-    SectionEnrollment,
 )
 from operational.services._writes import insert_validated, savepoint
-from operational.services.enrollment import spans_overlap
+from operational.services.enrollment import roster_spans, spans_overlap
 from operational.services.records import get
 
 log = logging.getLogger(__name__)
@@ -57,23 +56,6 @@ def as_percent(value: Any, what: str) -> Decimal:
     if percent > HUNDRED:
         raise InvalidValue(f"{what} is a percentage from 0 to 100, not {value}")
     return percent
-
-
-def roster_spans(
-    session: Session, section_ids: Iterable[int]
-) -> dict[tuple[int, int], list[Span]]:
-    """(section, student) -> the spans the student was on the roster."""
-    spans: dict[tuple[int, int], list[Span]] = defaultdict(list)
-    for section_id, student_id, entry, exit_ in session.execute(
-        select(
-            SectionEnrollment.section_id,
-            SectionEnrollment.student_id,
-            SectionEnrollment.entry_date,
-            SectionEnrollment.exit_date,
-        ).where(SectionEnrollment.section_id.in_(set(section_ids)))
-    ):
-        spans[(section_id, student_id)].append((entry, exit_))
-    return spans
 
 
 def is_rostered(spans: list[Span], day: dt.date) -> bool:

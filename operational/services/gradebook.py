@@ -54,9 +54,8 @@ from operational.services.coursework import (
     HUNDREDTH,
     Span,
     is_rostered,
-    roster_spans,
 )
-from operational.services.enrollment import spans_overlap
+from operational.services.enrollment import roster_spans, spans_overlap
 from operational.services.records import get
 from operational.services.submissions import late_penalty_percent
 

@@ -39,8 +39,8 @@ from operational.services.coursework import (
     Span,
     as_points,
     is_rostered,
-    roster_spans,
 )
+from operational.services.enrollment import roster_spans
 
 log = logging.getLogger(__name__)
 
