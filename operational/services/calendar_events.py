@@ -23,7 +23,6 @@ from operational.errors import (
     DayHasAttendance,
     HolidayOnInstructionalDay,
     InvalidValue,
-    NotFound,
 )
 from operational.models import (
     CalendarDay,
@@ -35,7 +34,7 @@ from operational.models import (
     SectionAttendance,
 )
 from operational.services._writes import insert_validated, savepoint
-from operational.services.records import get
+from operational.services.records import get, lookup
 from operational.services.timetable import MINUTES_A_DAY, clock, minute_of
 from operational.vocabulary import CALENDAR_EVENT_KINDS
 
@@ -70,12 +69,8 @@ def dates(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def validate_event(row: dict[str, Any], context: EventContext) -> None:
     """Every rule a calendar event must meet; fills in the optional fields."""
-    school = context.schools.get(row["school_id"])
-    if school is None:
-        raise NotFound(f"no school with id {row['school_id']}")
-    year = context.years.get(row["school_year_id"])
-    if year is None:
-        raise NotFound(f"no school year with id {row['school_year_id']}")
+    school = lookup(context.schools, row["school_id"], School)
+    year = lookup(context.years, row["school_year_id"], SchoolYear)
     if row["kind"] not in CALENDAR_EVENT_KINDS:
         raise InvalidValue(
             f"{row['kind']!r} is not a kind of calendar event; use one of: "

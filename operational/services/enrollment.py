@@ -29,7 +29,7 @@ from operational.models import (
     Student,
 )
 from operational.services._writes import insert_validated, savepoint
-from operational.services.records import get
+from operational.services.records import get, lookup
 
 Span = tuple[dt.date, dt.date | None]
 
@@ -61,12 +61,8 @@ def validate_enrollment(
     row: dict[str, Any], context: EnrollmentContext, enrollment_id: int | None
 ) -> None:
     """Every rule an enrollment must meet; raises the first one broken."""
-    school = context.schools.get(row["school_id"])
-    if school is None:
-        raise NotFound(f"no school with id {row['school_id']}")
-    year = context.years.get(row["school_year_id"])
-    if year is None:
-        raise NotFound(f"no school year with id {row['school_year_id']}")
+    school = lookup(context.schools, row["school_id"], School)
+    year = lookup(context.years, row["school_year_id"], SchoolYear)
     if row["student_id"] not in context.student_ids:
         raise NotFound(f"no student with id {row['student_id']}")
 

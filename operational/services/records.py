@@ -109,6 +109,14 @@ def get(session: Session, model: type[M], key: Any) -> M:
     return record
 
 
+def lookup(found: dict[int, M], key: int, model: type[M]) -> M:
+    """The record `key` from records loaded for a batch, or NotFound."""
+    record = found.get(key)
+    if record is None:
+        raise NotFound(f"no {label(model)} with id {key}")
+    return record
+
+
 def update(session: Session, record: M, actor: str, **changes: Any) -> M:
     validate_values(type(record), changes, partial=True)
     before = snapshot(record)

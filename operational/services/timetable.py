@@ -34,7 +34,7 @@ from operational.models import (
 )
 from operational.services._writes import insert_validated, savepoint
 from operational.services.enrollment import spans_overlap
-from operational.services.records import get
+from operational.services.records import get, lookup
 from operational.vocabulary import ROTATION_DAYS, SCHEDULE_DAYS, WEEKDAYS
 
 Span = tuple[dt.date, dt.date | None]
@@ -99,12 +99,8 @@ def load_period_context(session: Session, school_ids: Iterable[int]) -> PeriodCo
 
 def validate_period(row: dict[str, Any], context: PeriodContext) -> None:
     """Every rule a period of the bell schedule must meet."""
-    school = context.schools.get(row["school_id"])
-    if school is None:
-        raise NotFound(f"no school with id {row['school_id']}")
-    year = context.years.get(row["school_year_id"])
-    if year is None:
-        raise NotFound(f"no school year with id {row['school_year_id']}")
+    school = lookup(context.schools, row["school_id"], School)
+    year = lookup(context.years, row["school_year_id"], SchoolYear)
     name, day = (row.get("name") or "").strip(), row["day"]
     if not name:
         raise InvalidValue("a period needs a name, such as 1 or Homeroom")
