@@ -19,13 +19,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Secrets are never copied into the audit trail; the row says they changed.
+REDACTED_COLUMNS = frozenset({"password_hash", "token_digest"})
+
+
 def snapshot(record: Base) -> dict[str, Any]:
     """The record's column values, JSON-safe, without the bookkeeping stamps."""
-    return {
-        column.key: _plain(getattr(record, column.key))
-        for column in inspect(record).mapper.column_attrs
-        if column.key not in ("created_at", "updated_at")
-    }
+    values = {}
+    for column in inspect(record).mapper.column_attrs:
+        if column.key in ("created_at", "updated_at"):
+            continue
+        value = getattr(record, column.key)
+        if column.key in REDACTED_COLUMNS and value is not None:
+            value = "[redacted]"
+        values[column.key] = _plain(value)
+    return values
 
 
 def record_key(record: Base) -> str:

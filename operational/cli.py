@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from apps.command import serve, user_app
 from operational import migrate
 from operational.commands import gradebook_app, outbox_app, timetable_app
 from operational.errors import QuadError
@@ -34,6 +35,8 @@ app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(timetable_app, name="timetable")
 app.add_typer(gradebook_app, name="gradebook")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(user_app, name="user")
+app.command("serve")(serve)
 
 DatabaseUrl = Annotated[
     str | None,

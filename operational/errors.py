@@ -144,3 +144,15 @@ class MessagingNotReady(QuadError):
 
 class DistrictExists(QuadError):
     """Seeding writes a whole district, so it needs an empty database."""
+
+
+class SignInRefused(QuadError):
+    """The name or password is wrong; which one is not said."""
+
+
+class AccountLocked(QuadError):
+    """Too many failed sign-ins: the account waits before the next try."""
+
+
+class AccessDenied(QuadError):
+    """The signed-in role does not reach that record or action."""

@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     smtp_from: str | None = None
     smtp_starttls: bool = True
 
+    # The staff app (apps/): where `quad serve` listens, how long a sign-in
+    # lasts, and when repeated failures lock an account for a while.
+    app_host: str = "127.0.0.1"
+    app_port: int = Field(default=8501, gt=0, lt=65536)
+    session_hours: float = Field(default=8, gt=0)
+    sign_in_max_failures: int = Field(default=5, gt=0)
+    lockout_minutes: int = Field(default=15, gt=0)
+    # Signs the session cookie. Without one, the app keeps a random key in
+    # `app_secret_file`, created on first start and readable by its owner only.
+    secret_key: SecretStr | None = None
+    app_secret_file: Path = Path("data/app_secret")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

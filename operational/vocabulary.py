@@ -52,6 +52,16 @@ STAFF_POSITIONS = (
     "support",
 )
 
+# The staff app's roles; each reaches the rows `operational/access.py` says.
+ROLES = (
+    "administrator",
+    "registrar",
+    "teacher",
+    "counselor",
+    "finance_officer",
+    "leadership",
+)
+
 # -1 is pre-kindergarten and 0 kindergarten; 1 to 12 are the grades.
 GRADE_LEVEL_MIN = -1
 GRADE_LEVEL_MAX = 12

@@ -30,9 +30,16 @@ from warehouse.source import SOURCE_ALIAS, Source
 
 log = logging.getLogger(__name__)
 
-# Not copied: the audit trail stays in the operational database, and the
-# deletion log is read by the loads themselves.
-NOT_EXTRACTED = {"audit_log", "deleted_record"}
+# Not copied: the audit trail stays in the operational database, the
+# deletion log is read by the loads themselves, and accounts and sessions
+# hold password hashes and session digests that no dashboard needs.
+NOT_EXTRACTED = {
+    "audit_log",
+    "deleted_record",
+    "user_account",
+    "user_school",
+    "user_session",
+}
 
 
 LOAD_STATE_DDL = """

@@ -1,5 +1,11 @@
 """The operational database's tables, one module a domain."""
 
+from operational.models.accounts import (
+    CounselorCaseload,
+    UserAccount,
+    UserSchool,
+    UserSession,
+)
 from operational.models.approvals import ApprovalRequest, ApproverRole
 from operational.models.attendance import (
     AttendanceCode,
@@ -71,6 +77,7 @@ __all__ = [
     "BehaviorIncident",
     "CalendarDay",
     "CalendarEvent",
+    "CounselorCaseload",
     "ContentItem",
     "ContentUnit",
     "Course",
@@ -114,5 +121,8 @@ __all__ = [
     "StudentGuardian",
     "StudentProgram",
     "Submission",
+    "UserAccount",
+    "UserSchool",
+    "UserSession",
     "utc_now",
 ]

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.orm import Session
 
+from tests.support.app_school import build_app_school
 from tests.support.school import TestSchool, build_school
 
 SchoolKeys = dict[str, tuple[type, tuple]]
@@ -67,3 +68,40 @@ def school(built_school, school_session: Session) -> TestSchool:
             for name, (model, identity) in keys.items()
         }
     )
+
+
+@pytest.fixture(scope="module")
+def app_school_built(engine: Engine) -> Iterator[tuple[Connection, dict[str, int]]]:
+    """The school with staff app accounts, built once a module: hashing its
+    seven passwords with argon2 is deliberately slow."""
+    connection = engine.connect()
+    outer = connection.begin()
+    builder = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        ids = build_app_school(builder).ids()
+        builder.flush()
+        yield connection, ids
+    finally:
+        builder.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app_school_session(app_school_built) -> Iterator[Session]:
+    """A session in a savepoint on top of the built school, rolled back after."""
+    connection, _ = app_school_built
+    session = Session(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def app_ids(app_school_built) -> dict[str, int]:
+    return app_school_built[1]
