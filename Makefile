@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SEED ?= 42
 
-.PHONY: demo test install lint lock clean
+.PHONY: demo test install lint lock clean browser
 
 # Reinstall only when the dependencies change.
 $(INSTALLED): pyproject.toml constraints.txt
@@ -20,8 +20,10 @@ demo: install
 	$(BIN)/quad db upgrade
 	$(BIN)/quad seed --size small --seed $(SEED) --if-empty
 	$(BIN)/quad pipeline run
+	$(BIN)/quad user demo
 	@echo "The demo district is in data/quad.db, its warehouse in data/warehouse.duckdb."
 	@echo "Explore the pipeline with: $(BIN)/dagster dev -m pipelines.definitions"
+	$(BIN)/quad serve
 
 lint: install
 	$(BIN)/ruff check .
@@ -30,6 +32,11 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# Debian's Chromium, for the end-to-end browser tests (needs root).
+browser:
+	command -v chromium >/dev/null || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # Re-pin every dependency to the newest release that fits pyproject.toml.
 lock:

@@ -6,6 +6,7 @@ escape it, or through `escape_markdown` where it sits inside markdown; no
 page builds HTML from user text.
 """
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,6 +135,15 @@ def choose(
     )
     st.query_params[param] = str(picked)
     return picked
+
+
+def query_date(name: str) -> dt.date | None:
+    """A date from the page's URL (`?day=2025-09-15`); a bad value counts as none."""
+    value = st.query_params.get(name)
+    try:
+        return dt.date.fromisoformat(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def query_int(name: str) -> int | None:

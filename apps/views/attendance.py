@@ -19,8 +19,13 @@ PRESENT = "Present"
 
 st.title("Attendance")
 day = st.date_input(
-    "Day", value=dt.date.today(), key="attendance_day", format="YYYY-MM-DD"
+    "Day",
+    value=ui.query_date("day") or dt.date.today(),
+    key="attendance_day",
+    format="YYYY-MM-DD",
 )
+# The address keeps the day, so a reload or a shared link opens the same register.
+st.query_params["day"] = day.isoformat()
 
 kinds = ["Section"] if principal.role == "teacher" else ["Section", "Daily register"]
 kind = st.radio("Register", kinds, horizontal=True, key="attendance_kind")

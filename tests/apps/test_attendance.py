@@ -185,3 +185,14 @@ def test_the_page_is_not_in_a_counselors_menu(signed_in):
     labels = [link.label for link in app.get("page_link")]
     assert "Attendance" not in labels
     assert "Caseload" in labels
+
+
+def test_the_address_opens_the_register_of_its_day(signed_in, app_database):
+    app = signed_in(
+        "teacher",
+        "attendance.py",
+        query={"section": str(app_database.ids["section"]), "day": "2025-09-15"},
+    )
+
+    assert app.date_input(key="attendance_day").value == SCHOOL_DAY
+    assert app.selectbox(key="attendance_section").value == app_database.ids["section"]
