@@ -179,3 +179,35 @@ def test_a_page_refuses_a_role_it_does_not_serve(app_database, caplog):
     ]
     assert [title.value for title in app.title] == []
     assert "finance (finance_officer) asked for the page attendance.py" in caplog.text
+
+
+def test_a_user_the_identity_provider_vouches_for_is_signed_in(app_database):
+    app = new_app()
+    app.user = {"is_logged_in": True, "email": "grace@lincoln.example.org"}
+    with app_database.session() as session:
+        accounts.create_account(
+            session,
+            "test",
+            username="ghopper",
+            role="teacher",
+            password=None,
+            email="Grace@Lincoln.example.org",
+            staff_id=app_database.ids["staff_teacher"],
+        )
+
+    app.run()
+
+    assert app.title[0].value == "Welcome, Grace Hopper"
+
+
+def test_a_provider_user_without_an_account_is_told_so(app_database):
+    app = new_app()
+    app.user = {"is_logged_in": True, "email": "stranger@example.org"}
+
+    app.run()
+
+    assert app.title[0].value == "Quad"
+    assert texts(app, "error") == [
+        "no active Quad account has the address stranger@example.org; "
+        "ask an administrator"
+    ]
