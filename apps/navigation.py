@@ -58,6 +58,12 @@ PAGES = (
         ("teacher", "registrar", "counselor", "administrator"),
     ),
     PageSpec("caseload.py", "Caseload", ":material/diversity_3:", ("counselor",)),
+    PageSpec(
+        "overview.py",
+        "School overview",
+        ":material/monitoring:",
+        ("leadership", "administrator"),
+    ),
     PageSpec("approvals.py", "Approvals", ":material/approval:", EVERY_ROLE),
 )
 

@@ -7,30 +7,16 @@ built once into a SQLite file; every test works on a fresh copy of it.
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from apps import session as app_session
-from operational.db import make_engine, session_scope
-from operational.settings import get_settings
+from tests.support.app_database import AppDatabase, serve_database
 from tests.support.app_driver import new_app, sign_in
 from tests.support.app_school import build_app_school
 from tests.support.databases import migrated_database
-
-
-@dataclass
-class AppDatabase:
-    url: str
-    engine: Engine
-    ids: dict[str, int]  # ids of the fixture's rows, by a readable name
-
-    def session(self):
-        return session_scope(self.engine)
 
 
 @pytest.fixture(scope="session")
@@ -48,16 +34,7 @@ def app_database(app_template, tmp_path, monkeypatch) -> Iterator[AppDatabase]:
     template, ids = app_template
     database = tmp_path / "quad.db"
     shutil.copyfile(template, database)
-    url = f"sqlite:///{database}"
-    monkeypatch.setenv("QUAD_DATABASE_URL", url)
-    monkeypatch.setenv("QUAD_APP_SECRET_FILE", str(tmp_path / "app_secret"))
-    get_settings.cache_clear()
-    app_session._engine_for.cache_clear()
-    engine = make_engine(url)
-    yield AppDatabase(url, engine, ids)
-    engine.dispose()
-    app_session._engine_for.cache_clear()
-    get_settings.cache_clear()
+    yield from serve_database(f"sqlite:///{database}", ids, tmp_path, monkeypatch)
 
 
 @pytest.fixture
