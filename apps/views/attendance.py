@@ -102,10 +102,10 @@ if kind == "Section":
     picked = ui.choose(
         principal,
         "Section",
-        ui.read(principal, lambda s: section_choices(s, principal)),
+        ui.read(principal, lambda s: section_choices(s, principal, day)),
         param="section",
         key="attendance_section",
-        empty="You have no sections to take attendance for.",
+        empty=f"You have no sections to take attendance for on {day}.",
         check=lambda s, wanted: access.require_section(s, principal, wanted),
     )
     section = ui.read(principal, lambda s: access.require_section(s, principal, picked))
