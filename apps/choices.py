@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from operational.models import Course, School
+from operational.models import School
 from operational.services import access, approvals
 from operational.services.access import Principal
 
@@ -22,17 +22,7 @@ def section_choices(
         if year_id is None:
             return {}
     sections = access.sections_in_scope(session, principal, year_id)
-    courses = dict(
-        session.execute(
-            select(Course.course_id, Course.title).where(
-                Course.course_id.in_({section.course_id for section in sections})
-            )
-        ).all()
-    )
-    return {
-        section.section_id: f"{section.section_code} {courses[section.course_id]}"
-        for section in sections
-    }
+    return access.section_labels(session, sections)
 
 
 def school_choices(session: Session, principal: Principal) -> dict[int, str]:

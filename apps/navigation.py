@@ -84,5 +84,5 @@ def pages_for(principal: Principal | None) -> list[st.Page]:
             default=spec.file == "home.py",
         )
         for spec in PAGES
-        if principal.role in spec.roles and (PAGES_DIR / spec.file).exists()  # TEMP
+        if principal.role in spec.roles
     ]

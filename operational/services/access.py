@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from operational.errors import AccessDenied, NotFound
 from operational.models import (
     CounselorCaseload,
+    Course,
     Enrollment,
     School,
     Section,
@@ -138,6 +139,21 @@ def sections_in_scope(
     elif principal.role != "administrator":
         return []
     return list(session.scalars(query))
+
+
+def section_labels(session: Session, sections: list[Section]) -> dict[int, str]:
+    """Each section's code and course title, as pickers show them."""
+    titles = dict(
+        session.execute(
+            select(Course.course_id, Course.title).where(
+                Course.course_id.in_({section.course_id for section in sections})
+            )
+        ).all()
+    )
+    return {
+        section.section_id: f"{section.section_code} {titles[section.course_id]}"
+        for section in sections
+    }
 
 
 def require_section(session: Session, principal: Principal, section_id: int) -> Section:

@@ -163,7 +163,7 @@ def request_approval(
 ) -> ApprovalRequest:
     """Open a request; the domain services call this with their payload."""
     _require_kind(kind)
-    reason = _require_text(reason, "a request needs a reason, for the decider")
+    reason = _require_text(reason, "a reason for the decider")
     get(session, School, school_id)
     get(session, Staff, requested_by_staff_id)
     subject = SUBJECTS[kind]
@@ -221,7 +221,7 @@ def reject(
     decided_date: dt.date | None = None,
 ) -> ApprovalRequest:
     """Reject a pending request, saying why (the requester reads it)."""
-    reason = _require_text(reason, "a rejection needs a reason, for the requester")
+    reason = _require_text(reason, "a reason for the requester")
     return _decide(
         session,
         actor,

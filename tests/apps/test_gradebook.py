@@ -603,7 +603,7 @@ def test_a_late_change_waits_for_approval_and_is_then_posted(
 @pytest.mark.parametrize(
     ("percent", "reason", "message"),
     [
-        ("85", "  ", "a request needs a reason, for the decider is required"),
+        ("85", "  ", "a reason for the decider is required"),
         ("120", "Marked again", "a mark is a percentage from 0 to 100, not 120"),
         ("high", "Marked again", "'high' is not a percentage"),
     ],

@@ -191,7 +191,7 @@ def test_a_rejection_needs_a_reason(school_session, school, office):
     with refused(
         school_session,
         InvalidValue,
-        "a rejection needs a reason, for the requester",
+        "a reason for the requester is required",
         ApprovalRequest,
     ):
         approvals.reject(
@@ -271,7 +271,7 @@ def test_a_pending_request_can_be_withdrawn(school_session, school, office):
 @pytest.mark.parametrize(
     ("changes", "error", "message"),
     [
-        ({"reason": " "}, InvalidValue, "a request needs a reason, for the decider"),
+        ({"reason": " "}, InvalidValue, "a reason for the decider is required"),
         ({"kind": "bonus"}, InvalidValue, "'bonus' is not a kind of request"),
         ({"subject_id": 999_999}, NotFound, "no staff with key 999999"),
         ({"payload": {"on": dt.date(2025, 10, 6)}}, InvalidValue, "cannot be stored"),

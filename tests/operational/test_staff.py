@@ -156,7 +156,7 @@ def test_overlapping_leave_is_refused_until_the_first_is_turned_down(
             "the leave ends (2025-09-14) before it starts (2025-09-15)",
         ),
         ({"staff_id": 999_999}, NotFound, "no staff member with id 999999"),
-        ({"reason": " "}, InvalidValue, "a request needs a reason"),
+        ({"reason": " "}, InvalidValue, "a reason for the decider is required"),
     ],
 )
 def test_invalid_leave_is_refused(
