@@ -1,9 +1,8 @@
 """End to end in a real headless Chromium: sign in, take attendance, reload.
 
-The app runs as `quad serve` does (uvicorn serving `apps.server:app`) on a
-free port, over a copy of the fixture school. Playwright drives Debian's
-Chromium (`.ci/run` installs it); where none is found the tests are
-skipped with a message saying so. Screenshots of each step are kept under
+The app runs through `quad serve` on a free port, over a copy of the
+fixture school. Playwright drives Debian's Chromium (`.ci/run` installs
+it); where none is found the tests are skipped with a message saying so. Screenshots of each step are kept under
 `build/test-artifacts/browser/`.
 """
 
@@ -41,6 +40,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 WAIT_MS = 30_000
+QUAD = [sys.executable, "-c", "from operational.cli import main; main()"]
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
@@ -61,16 +61,7 @@ def served_app(app_database, tmp_path) -> Iterator[str]:
     port = free_port()
     log_file = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "apps.server:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        [*QUAD, "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPOSITORY,
         env=os.environ.copy(),
         stdout=log_file,
