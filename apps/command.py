@@ -110,6 +110,20 @@ def unlock(
     typer.echo(f"{name} unlocked")
 
 
+@user_app.command("disable")
+def disable(
+    name: Annotated[str, typer.Argument()], database_url: DatabaseUrl = None
+) -> None:
+    """Switch an account off and end its sessions."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            accounts.disable(session, CLI_ACTOR, name)
+    finally:
+        engine.dispose()
+    typer.echo(f"{name} switched off; its sessions are ended")
+
+
 @user_app.command("list")
 def list_accounts(database_url: DatabaseUrl = None) -> None:
     """Every account, its role and whether it is locked."""

@@ -32,8 +32,26 @@ log = logging.getLogger(__name__)
 ENTRY_FILE = Path(__file__).parent / "main.py"
 
 
+def from_the_app_itself(request: Request) -> bool:
+    """Whether a browser sent the request from one of the app's own pages.
+
+    A JSON body cannot come from another site's plain form, and browsers say
+    where a request comes from; together they stop a page elsewhere from
+    signing a browser into someone else's account or out of its own.
+    """
+    if request.headers.get("content-type", "").split(";")[0] != "application/json":
+        return False
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
 async def store_session_cookie(request: Request) -> Response:
     """Set the cookie for a signed value whose session is still running."""
+    if not from_the_app_itself(request):
+        return Response("refused: not from the app's own page", status_code=403)
     try:
         body = await request.json()
         value = body["cookie"]
@@ -58,6 +76,8 @@ async def store_session_cookie(request: Request) -> Response:
 
 
 async def clear_session_cookie(request: Request) -> Response:
+    if not from_the_app_itself(request):
+        return Response("refused: not from the app's own page", status_code=403)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
     return response

@@ -36,6 +36,7 @@ PRINCIPAL = "quad_principal"
 TOKEN = "quad_token"
 COOKIE_TO_SET = "quad_cookie_to_set"
 COOKIE_TO_CLEAR = "quad_cookie_to_clear"
+PROVIDER = "quad_signed_in_by_provider"
 
 
 @cache
@@ -56,9 +57,13 @@ def secret_key() -> str:
     path = settings.app_secret_file
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(48))
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process started at the same moment and wrote it
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
@@ -103,6 +108,10 @@ def current_principal() -> Principal | None:
     if principal is None:
         st.session_state.pop(TOKEN, None)
         st.session_state.pop(PRINCIPAL, None)
+        if st.session_state.pop(PROVIDER, False):
+            # The Quad session ran out: the provider's sign-in ends with it,
+            # or the next run would quietly start a new one.
+            st.logout()
         return None
     st.session_state[TOKEN] = token
     st.session_state[PRINCIPAL] = principal
@@ -141,8 +150,14 @@ def _provider_signed_in() -> bool:
 
 
 def _provider_session() -> str | None:
-    """A Quad session for the provider's user, found by their email."""
+    """A Quad session for the provider's user, found by their email; only an
+    address the provider says it verified is trusted."""
     email = st.user.get("email")
+    if st.user.get("email_verified") is False:
+        st.session_state["quad_provider_refusal"] = (
+            f"the identity provider has not verified the address {email}"
+        )
+        return None
     with session_scope(engine()) as session:
         try:
             started = accounts.sign_in_by_email(session, email)
@@ -150,6 +165,7 @@ def _provider_session() -> str | None:
             st.session_state["quad_provider_refusal"] = error.message
             return None
     _remember(started.token)
+    st.session_state[PROVIDER] = True
     return started.token
 
 
@@ -160,10 +176,12 @@ def _remember(token: str) -> None:
 
 def sign_out() -> None:
     """End the session on the server, then drop the browser's cookie."""
-    token = st.session_state.pop(TOKEN, None)
-    st.session_state.pop(PRINCIPAL, None)
+    token = st.session_state.get(TOKEN)
     with session_scope(engine()) as session:
         accounts.sign_out(session, token)
+    # Nothing the user typed or chose is left for whoever signs in next.
+    st.session_state.clear()
+    st.query_params.clear()
     st.session_state[COOKIE_TO_CLEAR] = True
     if _provider_signed_in():
         st.logout()
@@ -187,6 +205,7 @@ def sync_cookie() -> None:
     if st.session_state.pop(COOKIE_TO_CLEAR, False):
         st.html(
             f"<script>fetch({json.dumps(SIGN_OUT_ROUTE)}, {{method: 'POST', "
-            "credentials: 'same-origin'});</script>",
+            "credentials: 'same-origin', headers: {'Content-Type': "
+            "'application/json'}, body: '{}'});</script>",
             unsafe_allow_javascript=True,
         )

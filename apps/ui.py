@@ -30,6 +30,12 @@ _FLASH = "quad_flash"
 _MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|$~"
 
 
+def plain(text: str) -> str:
+    """A message or label that may hold user text, made safe for the
+    markdown alerts and captions render: no link, image or autolink."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("<", "\\<")
+
+
 def escape_markdown(text: str) -> str:
     """Text shown literally inside markdown: no links, no emphasis, no HTML."""
     return "".join(f"\\{char}" if char in _MARKDOWN_SPECIAL else char for char in text)
@@ -49,14 +55,16 @@ def require_page(page_file: str) -> Principal:
         try:
             deny(principal, f"the page {name}")
         except AccessDenied as error:
-            st.error(error.message)
+            st.error(plain(error.message))
         st.stop()
     return principal
 
 
 def _sidebar(principal: Principal) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as {principal.display_name} ({principal.role_name})")
+        st.caption(
+            plain(f"Signed in as {principal.display_name} ({principal.role_name})")
+        )
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             app_session.sign_out()
             st.rerun()
@@ -75,7 +83,7 @@ def read(principal: Principal, action: Callable[[Session], T]) -> T:
         with database() as session:
             return action(session)
     except QuadError as error:
-        st.error(error.message)
+        st.error(plain(error.message))
         st.stop()
 
 
@@ -91,7 +99,7 @@ def save(action: Callable[[Session], T], done: str | Callable[[T], str]) -> None
             result = action(session)
     except QuadError as error:
         log.info("refused: %s", error.message)
-        st.error(error.message, icon=":material/block:")
+        st.error(plain(error.message), icon=":material/block:")
         return
     st.session_state[_FLASH] = done(result) if callable(done) else done
     st.rerun()
@@ -101,7 +109,7 @@ def show_flash() -> None:
     """The confirmation of the save that led to this run, shown once."""
     message = st.session_state.pop(_FLASH, None)
     if message:
-        st.success(message, icon=":material/check:")
+        st.success(plain(message), icon=":material/check:")
 
 
 def choose(
@@ -123,7 +131,7 @@ def choose(
     if wanted is not None and wanted not in choices:
         read(principal, lambda session: check(session, wanted))
     if not choices:
-        st.info(empty)
+        st.info(plain(empty))
         st.stop()
     ids = list(choices)
     picked = st.selectbox(

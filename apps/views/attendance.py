@@ -20,7 +20,8 @@ PRESENT = "Present"
 st.title("Attendance")
 day = st.date_input(
     "Day",
-    value=ui.query_date("day") or dt.date.today(),
+    value=min(ui.query_date("day") or dt.date.today(), dt.date.today()),
+    max_value=dt.date.today(),
     key="attendance_day",
     format="YYYY-MM-DD",
 )

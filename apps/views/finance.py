@@ -473,7 +473,7 @@ def aging_section() -> None:
     accounts = ui.read(principal, load)
     if not accounts:
         school_name = ui.escape_markdown(schools[school_id])
-        st.info(f"Nothing is owed to {school_name} as of {as_of}.")
+        st.info(ui.plain(f"Nothing is owed to {school_name} as of {as_of}."))
         return
     st.dataframe(
         [

@@ -89,8 +89,10 @@ def score_entry() -> None:
     if chosen.cutoff_date is not None:
         cutoff = f"; no work accepted after {chosen.cutoff_date}"
     st.caption(
-        f"{chosen.category}, worth {chosen.points_possible} points, due "
-        f"{chosen.due_date}{cutoff}."
+        ui.plain(
+            f"{chosen.category}, worth {chosen.points_possible} points, due "
+            f"{chosen.due_date}{cutoff}."
+        )
     )
     lines = ui.read(principal, lambda s: sheets.score_sheet(s, assignment_id))
     if not lines:
@@ -234,7 +236,7 @@ def period_marks() -> None:
         st.warning(problem)
         return
     if not rows:
-        st.info(f"No student was on this roster during {period.name}.")
+        st.info(ui.plain(f"No student was on this roster during {period.name}."))
         return
     st.dataframe(
         [
@@ -360,7 +362,7 @@ def grade_change_list(period) -> None:
     )
     for request in requests:
         if request.status == "approved" and st.button(
-            f"Post the approved mark: {request.percent}% for {request.name}",
+            ui.plain(f"Post the approved mark: {request.percent}% for {request.name}"),
             key=f"apply_request_{request.approval_request_id}",
         ):
             apply_approved(request.approval_request_id, period)

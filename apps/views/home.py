@@ -10,7 +10,7 @@ from operational.services.access import school_ids_in_scope
 
 principal = ui.require_page(__file__)
 
-st.title(f"Welcome, {principal.display_name}")
+st.title(ui.plain(f"Welcome, {principal.display_name}"))
 
 
 def schools(session):

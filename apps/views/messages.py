@@ -84,7 +84,7 @@ def pick(label: str, choices: dict[int, str], wanted: int | None, key: str):
     """A selectbox of ids, starting on the one from the address if offered."""
     if not choices:
         where = ui.escape_markdown(schools[school_id])
-        st.info(f"No {label.lower()} to write to at {where} on {day}.")
+        st.info(ui.plain(f"No {label.lower()} to write to at {where} on {day}."))
         st.stop()
     ids = list(choices)
     return st.selectbox(

@@ -52,14 +52,20 @@ schools = published.query(
     (year,),
 ).filter(pl.col("school_id").is_in(schools_in_scope))
 
-# Chronic absence of fewer students than the threshold is not shown, so no
-# one can be singled out from a small group.
+# A figure about fewer students than the threshold is not shown, so no one
+# can be singled out from a small group: a small school shows no figures,
+# and chronic absence needs enough students counted for it.
 minimum = get_settings().suppression_min_count
+large_enough = pl.col("students") >= minimum
 schools = schools.with_columns(
-    pl.when(pl.col("n_counted_for_chronic_absence") >= minimum)
+    pl.when(large_enough & (pl.col("n_counted_for_chronic_absence") >= minimum))
     .then(pl.col("n_chronically_absent") / pl.col("n_counted_for_chronic_absence"))
     .otherwise(None)
-    .alias("chronically_absent")
+    .alias("chronically_absent"),
+    *[
+        pl.when(large_enough).then(pl.col(name)).otherwise(None)
+        for name in ("students", "ada", "adm", "attendance_rate")
+    ],
 )
 st.dataframe(
     schools.select(
@@ -77,7 +83,10 @@ st.dataframe(
         ),
     },
 )
-st.caption(f"Chronic absence is shown where at least {minimum} students count for it.")
+st.caption(
+    f"Figures are shown for groups of at least {minimum} students; an empty "
+    "cell is a smaller group."
+)
 
 st.subheader("Students of a school")
 wants_students = ui.query_int("students") is not None

@@ -5,14 +5,16 @@ hidden button is never the only guard. The scopes:
 
 - administrator: the whole district;
 - registrar and finance officer: the schools on their account;
-- teacher: the sections they teach, and the students on those rosters;
-- counselor: the students on their caseload;
+- teacher: the sections they teach, and the students on this year's
+  rosters of theirs;
+- counselor: the students on their caseload this year;
 - leadership: aggregates of the district, or of the schools on the
   account; no student-level rows.
 
 A refusal raises `AccessDenied` and is logged with who asked for what.
 """
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import NoReturn
@@ -31,6 +33,7 @@ from operational.models import (
     UserAccount,
 )
 from operational.services.accounts import account_school_ids
+from operational.services.approvals import school_year_as_of
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +100,15 @@ def school_ids_in_scope(session: Session, principal: Principal) -> set[int]:
         return set(principal.school_ids) or every_school
     if principal.role in ("registrar", "finance_officer"):
         return set(principal.school_ids)
+    year_id = current_year_id(session)
     if principal.role == "teacher":
         return set(
             session.scalars(
                 select(Section.school_id)
-                .where(Section.teacher_id == principal.staff_id)
+                .where(
+                    Section.teacher_id == principal.staff_id,
+                    Section.school_year_id == year_id,
+                )
                 .distinct()
             )
         )
@@ -112,10 +119,21 @@ def school_ids_in_scope(session: Session, principal: Principal) -> set[int]:
                 CounselorCaseload,
                 CounselorCaseload.student_id == Enrollment.student_id,
             )
-            .where(CounselorCaseload.staff_id == principal.staff_id)
+            .where(
+                CounselorCaseload.staff_id == principal.staff_id,
+                CounselorCaseload.school_year_id == year_id,
+                Enrollment.school_year_id == year_id,
+            )
             .distinct()
         )
     )
+
+
+def current_year_id(session: Session) -> int | None:
+    """The school year under way today (in the summer, the one just ended):
+    teachers and counselors reach this year's students, not every student
+    they ever had."""
+    return school_year_as_of(session, dt.date.today())
 
 
 def require_school(session: Session, principal: Principal, school_id: int) -> None:
@@ -190,6 +208,7 @@ def can_reach_student(session: Session, principal: Principal, student_id: int) -
                 .where(SectionEnrollment.student_id == student_id)
                 .where(SectionEnrollment.section_id == Section.section_id)
                 .where(Section.teacher_id == principal.staff_id)
+                .where(Section.school_year_id == current_year_id(session))
             )
         )
     if role == "counselor":
@@ -198,6 +217,7 @@ def can_reach_student(session: Session, principal: Principal, student_id: int) -
                 exists().where(
                     CounselorCaseload.student_id == student_id,
                     CounselorCaseload.staff_id == principal.staff_id,
+                    CounselorCaseload.school_year_id == current_year_id(session),
                 )
             )
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from operational import vocabulary as v
@@ -220,8 +220,32 @@ def set_password(
         account.password_hash = _hasher.hash(password)
         account.failed_sign_ins = 0
         account.locked_until = None
+        _end_sessions(session, account)
         audit(session, actor, "set_password", account, before)
     return account
+
+
+def disable(session: Session, actor: str, username: str) -> UserAccount:
+    """Switch an account off and end its sessions, for someone who left."""
+    account = _existing(session, username)
+    before = snapshot(account)
+    with savepoint(session):
+        account.is_active = False
+        _end_sessions(session, account)
+        audit(session, actor, "disable_account", account, before)
+    return account
+
+
+def _end_sessions(session: Session, account: UserAccount) -> int:
+    """End every running session of the account; how many there were."""
+    return session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_account_id == account.user_account_id,
+            UserSession.ended_at.is_(None),
+        )
+        .values(ended_at=utc_now())
+    ).rowcount
 
 
 def unlock(session: Session, actor: str, username: str) -> UserAccount:
@@ -255,29 +279,22 @@ def sign_in(
     the failure count (and the lock, on the last allowed failure): commit
     the session before handling the refusal.
     """
-    settings = get_settings()
     now = now or utc_now()
     account = find_account(session, username or "")
-    if account is None or account.password_hash is None:
+    # Every refusal runs one argon2 verification, so its timing does not
+    # tell an unknown, switched-off or locked name from a wrong password.
+    if account is None or account.password_hash is None or not account.is_active:
         _verify(_UNKNOWN_ACCOUNT_HASH, password or "")
-        log.info("refused sign-in for unknown or password-less name %r", username)
+        log.info("refused sign-in for unknown or unusable name %r", username)
         raise SignInRefused(REFUSED)
     if account.locked_until is not None and account.locked_until > now:
+        _verify(_UNKNOWN_ACCOUNT_HASH, password or "")
         raise AccountLocked(_locked_message(account.locked_until))
 
     if not _verify(account.password_hash, password or ""):
-        account.failed_sign_ins += 1
-        if account.failed_sign_ins >= settings.sign_in_max_failures:
-            account.locked_until = now + dt.timedelta(minutes=settings.lockout_minutes)
-            account.failed_sign_ins = 0
-            session.flush()
-            log.warning("account %s locked after failed sign-ins", account.username)
-            raise AccountLocked(_locked_message(account.locked_until))
-        session.flush()
+        _count_failure(session, account, now)
         log.info("refused sign-in for %s", account.username)
         raise SignInRefused(REFUSED)
-    if not account.is_active:
-        raise SignInRefused("this account is switched off; ask an administrator")
 
     account.failed_sign_ins = 0
     account.locked_until = None
@@ -287,14 +304,42 @@ def sign_in(
     return _start_session(session, account, now)
 
 
+def _count_failure(session: Session, account: UserAccount, now: dt.datetime) -> None:
+    """Count a failed sign-in, and lock the account on the last one allowed.
+
+    The count is raised by the database itself, so guesses made at the same
+    time on PostgreSQL each count instead of overwriting one another.
+    """
+    settings = get_settings()
+    failures = session.execute(
+        update(UserAccount)
+        .where(UserAccount.user_account_id == account.user_account_id)
+        .values(failed_sign_ins=UserAccount.failed_sign_ins + 1)
+        .returning(UserAccount.failed_sign_ins)
+    ).scalar_one()
+    if failures < settings.sign_in_max_failures:
+        return
+    locked_until = now + dt.timedelta(minutes=settings.lockout_minutes)
+    session.execute(
+        update(UserAccount)
+        .where(UserAccount.user_account_id == account.user_account_id)
+        .values(failed_sign_ins=0, locked_until=locked_until)
+    )
+    log.warning("account %s locked after failed sign-ins", account.username)
+    raise AccountLocked(_locked_message(locked_until))
+
+
 def sign_in_by_email(
     session: Session, email: str, *, now: dt.datetime | None = None
 ) -> SignIn:
     """Start a session for a user the OpenID Connect provider vouched for."""
     now = now or utc_now()
+    # Only accounts made for the provider (no password) sign in this way, so
+    # an address at the provider never opens a password account.
     account = session.scalars(
         select(UserAccount).where(
-            func.lower(UserAccount.email) == (email or "").strip().lower()
+            func.lower(UserAccount.email) == (email or "").strip().lower(),
+            UserAccount.password_hash.is_(None),
         )
     ).one_or_none()
     if account is None or not account.is_active:

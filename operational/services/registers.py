@@ -151,6 +151,7 @@ def take_section_register(
         line.student_id: line for line in section_register(session, section_id, day)
     }
     comments = comments or {}
+    _check_register(lines, day, marks, comments)
     recorded = 0
     with savepoint(session):
         for student_id, code in marks.items():
@@ -187,6 +188,7 @@ def take_daily_register(
     """Record a daily register's exceptions, with the rules of the section one."""
     lines = {line.student_id: line for line in daily_register(session, school_id, day)}
     comments = comments or {}
+    _check_register(lines, day, marks, comments)
     recorded = 0
     with savepoint(session):
         for student_id, code in marks.items():
@@ -214,6 +216,27 @@ def take_daily_register(
             )
             recorded += 1
     return recorded
+
+
+def _check_register(
+    lines: Mapping[int, RegisterLine],
+    day: dt.date,
+    marks: Mapping[int, str | None],
+    comments: Mapping[int, str],
+) -> None:
+    """What a whole register must meet before any mark is written."""
+    if day > dt.date.today():
+        raise InvalidValue(
+            f"{day} is still to come; attendance is taken on the day or after it"
+        )
+    for student_id, comment in comments.items():
+        if (comment or "").strip() and marks.get(student_id) is None:
+            line = lines.get(student_id)
+            name = line.name if line else f"student {student_id}"
+            raise InvalidValue(
+                f"a comment goes with a mark: {name} is marked present; choose "
+                "a status or clear the comment"
+            )
 
 
 def _line_of(

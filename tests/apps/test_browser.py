@@ -2,8 +2,8 @@
 
 The app runs through `quad serve` on a free port, over a copy of the
 fixture school. Playwright drives Debian's Chromium (`.ci/run` installs
-it); where none is found the tests are skipped with a message saying so. Screenshots of each step are kept under
-`build/test-artifacts/browser/`.
+it); where none is found the tests are skipped with a message saying so.
+Screenshots of each step are kept under `build/test-artifacts/browser/`.
 """
 
 import json
@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from apps import session as app_session
 from operational.models import SectionAttendance
+from operational.services import accounts
 from tests.support.app_school import PASSWORD
 
 REPOSITORY = Path(__file__).parents[2]
@@ -181,11 +183,11 @@ def test_the_session_cookie_is_http_only_and_sign_out_ends_it(served_app, browse
     assert page.get_by_role("heading", name="Welcome").count() == 0
 
 
-def post(address: str, path: str, body: dict) -> int:
+def post(address: str, path: str, body: dict, **headers: str) -> int:
     request = urllib.request.Request(
         f"{address}{path}",
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json"} | headers,
         method="POST",
     )
     try:
@@ -195,6 +197,18 @@ def post(address: str, path: str, body: dict) -> int:
         return error.code
 
 
-def test_the_cookie_route_refuses_values_it_did_not_sign(served_app):
-    assert post(served_app, "/_quad/session", {"cookie": "forged.value.here"}) == 403
-    assert post(served_app, "/_quad/session", {"nothing": 1}) == 400
+def test_the_cookie_route_sets_only_cookies_it_signed_from_its_own_pages(
+    served_app, app_database
+):
+    with app_database.session() as session:
+        started = accounts.sign_in(session, "teacher", PASSWORD)
+    signed = {"cookie": app_session.sign_cookie(started.token)}
+    route = app_session.SESSION_ROUTE
+
+    assert post(served_app, route, {"cookie": "forged.value.here"}) == 403
+    assert post(served_app, route, {"nothing": 1}) == 400
+    # Another site's page cannot sign this browser in to someone's account.
+    assert post(served_app, route, signed, Origin="https://elsewhere.example") == 403
+    assert post(served_app, route, signed, **{"Sec-Fetch-Site": "cross-site"}) == 403
+    assert post(served_app, route, signed, **{"Content-Type": "text/plain"}) == 403
+    assert post(served_app, route, signed, Origin=served_app) == 204

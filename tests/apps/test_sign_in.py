@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from apps import session as app_session
@@ -13,19 +13,9 @@ from operational.services import accounts
 from operational.services.access import principal_for
 from operational.settings import get_settings
 from tests.support.app_driver import TIMEOUT, new_app, sign_in, texts
+from tests.support.page_guard import statements_run
 
 VIEWS = Path(__file__).parents[2] / "apps" / "views"
-
-
-def statements_run(engine) -> list[str]:
-    """Every SQL statement the engine runs from now on."""
-    seen: list[str] = []
-    event.listen(
-        engine,
-        "before_cursor_execute",
-        lambda _conn, _cursor, statement, *_: seen.append(statement),
-    )
-    return seen
 
 
 def account(app_database, username: str) -> UserAccount:
@@ -51,9 +41,8 @@ SIGNED_IN_PAGES = sorted(
 
 @pytest.mark.parametrize("page", SIGNED_IN_PAGES)
 def test_no_page_runs_a_query_before_sign_in(app_database, page):
-    seen = statements_run(app_session.engine())
-
-    app = AppTest.from_file(str(VIEWS / page), default_timeout=TIMEOUT).run()
+    with statements_run() as seen:
+        app = AppTest.from_file(str(VIEWS / page), default_timeout=TIMEOUT).run()
 
     assert texts(app, "warning") == ["Sign in to use Quad."]
     assert app.title == [] or app.title[0].value == "Quad"
@@ -211,3 +200,51 @@ def test_a_provider_user_without_an_account_is_told_so(app_database):
         "no active Quad account has the address stranger@example.org; "
         "ask an administrator"
     ]
+
+
+def test_an_address_the_provider_has_not_verified_is_refused(app_database):
+    with app_database.session() as session:
+        accounts.create_account(
+            session,
+            "test",
+            username="ghopper",
+            role="teacher",
+            password=None,
+            email="grace@lincoln.example.org",
+            staff_id=app_database.ids["staff_teacher"],
+        )
+    app = new_app()
+    app.user = {
+        "is_logged_in": True,
+        "email": "grace@lincoln.example.org",
+        "email_verified": False,
+    }
+
+    app.run()
+
+    assert app.title[0].value == "Quad"
+    assert texts(app, "error") == [
+        "the identity provider has not verified the address grace@lincoln.example.org"
+    ]
+
+
+def test_markdown_in_a_name_is_shown_as_typed_not_as_a_link(app_database):
+    with app_database.session() as session:
+        accounts.create_account(
+            session,
+            "test",
+            username="mallory",
+            role="leadership",
+            password="a long enough secret",
+            display_name="[click me](https://elsewhere.example) ![](https://x.example/a.png)",
+        )
+
+    app = sign_in(new_app(), "mallory", "a long enough secret")
+
+    # The escaped brackets cannot open a link or an image; they render as
+    # the characters typed.
+    assert app.title[0].value == (
+        "Welcome, \\[click me](https://elsewhere.example) !\\[](https://x.example/a.png)"
+    )
+    caption = next(c.value for c in app.caption if c.value.startswith("Signed in"))
+    assert "\\[click me]" in caption and "!\\[](" in caption

@@ -11,6 +11,7 @@ from operational.errors import AccountLocked, SignInRefused
 from operational.models import UserAccount, UserSchool
 from operational.services import accounts
 from operational.settings import get_settings
+from tests.support.app_school import PASSWORD
 
 QUAD = [sys.executable, "-c", "from operational.cli import main; main()"]
 
@@ -132,3 +133,15 @@ def test_unlock_and_list(app_database):
     assert result.stdout == "teacher unlocked\n"
     with app_database.session() as session:
         assert accounts.find_account(session, "teacher").locked_until is None
+
+
+def test_disable_switches_an_account_off_and_ends_its_sessions(app_database):
+    with app_database.session() as session:
+        started = accounts.sign_in(session, "teacher", PASSWORD)
+
+    result = run_quad("user", "disable", "teacher", "--database-url", app_database.url)
+
+    assert result.stdout == "teacher switched off; its sessions are ended\n"
+    with app_database.session() as session:
+        assert accounts.resume(session, started.token) is None
+        assert accounts.find_account(session, "teacher").is_active is False

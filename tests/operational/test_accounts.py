@@ -166,9 +166,29 @@ def test_a_switched_off_account_cannot_sign_in_or_resume(session, ids):
     started = accounts.sign_in(session, "teacher", PASSWORD, now=NOON)
     accounts.find_account(session, "teacher").is_active = False
 
-    with pytest.raises(SignInRefused, match="switched off"):
+    # The same answer as a wrong password: a right one is not confirmed.
+    with pytest.raises(SignInRefused, match=accounts.REFUSED):
         accounts.sign_in(session, "teacher", PASSWORD, now=NOON)
     assert accounts.resume(session, started.token, now=NOON) is None
+
+
+def test_a_new_password_ends_the_running_sessions(session, ids):
+    started = accounts.sign_in(session, "teacher", PASSWORD, now=NOON)
+
+    accounts.set_password(session, ACTOR, "teacher", "an entirely new secret")
+
+    assert accounts.resume(session, started.token, now=NOON) is None
+    assert accounts.sign_in(session, "teacher", "an entirely new secret", now=NOON)
+
+
+def test_disabling_an_account_ends_its_sessions(session, ids):
+    started = accounts.sign_in(session, "teacher", PASSWORD, now=NOON)
+
+    accounts.disable(session, ACTOR, "teacher")
+
+    assert accounts.resume(session, started.token, now=NOON) is None
+    with pytest.raises(SignInRefused, match=accounts.REFUSED):
+        accounts.sign_in(session, "teacher", PASSWORD, now=NOON)
 
 
 def test_provider_sign_in_finds_the_account_by_email(session, ids):
@@ -187,6 +207,17 @@ def test_provider_sign_in_finds_the_account_by_email(session, ids):
     assert started.account.username == "pquinn"
     with pytest.raises(SignInRefused, match="no active Quad account"):
         accounts.sign_in_by_email(session, "someone@else.example.org", now=NOON)
+    # An account with a password never signs in through the provider.
+    accounts.create_account(
+        session,
+        ACTOR,
+        username="rmoreno",
+        role="leadership",
+        password="a long enough secret",
+        email="rita@lincoln.example.org",
+    )
+    with pytest.raises(SignInRefused, match="no active Quad account"):
+        accounts.sign_in_by_email(session, "rita@lincoln.example.org", now=NOON)
     # Without a password the account cannot sign in with one.
     with pytest.raises(SignInRefused):
         accounts.sign_in(session, "pquinn", "", now=NOON)

@@ -212,3 +212,25 @@ def test_a_daily_register_refuses_a_student_of_another_school(session, ids):
             day=SCHOOL_DAY,
             marks={ids["S1"]: "EA", ids["S4"]: "UA"},
         )
+
+
+def test_a_day_still_to_come_is_refused(session, ids):
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+
+    with refused(session, InvalidValue, "is still to come", SectionAttendance):
+        take(session, ids, {ids["S1"]: "OSS"}, day=tomorrow)
+
+
+def test_a_comment_on_a_present_student_is_refused_not_dropped(session, ids):
+    with refused(
+        session,
+        InvalidValue,
+        "a comment goes with a mark: Babbage, Bob is marked present",
+        SectionAttendance,
+    ):
+        take(
+            session,
+            ids,
+            {ids["S1"]: "UA", ids["S2"]: None},
+            comments={ids["S2"]: "left early?"},
+        )

@@ -1,5 +1,6 @@
 """Driving the staff app in tests with Streamlit's AppTest."""
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -23,5 +24,9 @@ def sign_in(app: AppTest, username: str, password: str = PASSWORD) -> AppTest:
 
 
 def texts(app: AppTest, kind: str) -> list[str]:
-    """The values of every element of a kind: "error", "success", "info"..."""
-    return [element.value for element in getattr(app, kind)]
+    """The values of every element of a kind: "error", "success", "info"...,
+    as the user reads them (without the escapes of `ui.plain`)."""
+    return [
+        re.sub(r"\\([\\\[<])", r"\1", element.value)
+        for element in getattr(app, kind)
+    ]
