@@ -27,6 +27,5 @@ def texts(app: AppTest, kind: str) -> list[str]:
     """The values of every element of a kind: "error", "success", "info"...,
     as the user reads them (without the escapes of `ui.plain`)."""
     return [
-        re.sub(r"\\([\\\[<])", r"\1", element.value)
-        for element in getattr(app, kind)
+        re.sub(r"\\([\\\[<])", r"\1", element.value) for element in getattr(app, kind)
     ]
