@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     # How far back an incremental load re-reads: a write that waited for a
     # lock may commit with an `updated_at` older than the last watermark.
     pipeline_lookback_seconds: int = Field(default=60, ge=0)
+    # The most memory DuckDB may hold while the pipeline builds the warehouse
+    # (e.g. "2GB"); past it, it spills to a directory beside the build file.
+    # Empty leaves DuckDB's own default, 80% of the machine's memory.
+    warehouse_memory_limit: str = Field(
+        default="2GB", pattern=r"^(\d+(\.\d+)?\s*[KMGT]i?B)?$"
+    )
 
     # Outgoing mail to families (operational/messaging.py). Without a host,
     # messages stay in the outbox. The password is a secret: no default, and

@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from pipelines.resources import WarehouseResource
-from warehouse import quality
+from warehouse import changes, quality
 from warehouse.files import release, release_all_except
 
 
@@ -32,11 +32,14 @@ def warehouse_build(
         shutil.copyfile(published, build)
     mode = "full" if start_empty else "incremental"
     with warehouse.connect(context.run.run_id) as connection:
+        previous_as_of = changes.previous_as_of(connection)
         connection.execute(
-            "create or replace table _build_info as select ? as as_of_date, "
-            "now()::timestamp as built_at, ? as mode, ? as run_id",
-            [warehouse.as_of_date(), mode, context.run.run_id],
+            "create or replace table _build_info as select ?::date as as_of_date, "
+            "?::date as previous_as_of_date, now()::timestamp as built_at, "
+            "? as mode, ? as run_id",
+            [warehouse.as_of_date(), previous_as_of, mode, context.run.run_id],
         )
+        changes.start_run(connection)
     context.log.info(f"building {build.name} ({mode})")
     return MaterializeResult(
         metadata={"mode": mode, "path": str(build), "stale_builds_removed": removed}
@@ -51,7 +54,11 @@ def remove_stale_builds(published: Path, keep: Path) -> int:
         if path != keep
     ]
     for path in stale:
-        path.unlink(missing_ok=True)
+        # DuckDB spills to a directory beside the file.
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return len(stale)
 
 

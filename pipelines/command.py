@@ -18,7 +18,7 @@ def print_step(step) -> None:
         seconds = f"{step.seconds:7.2f} s" if step.seconds is not None else ""
         typer.echo(f"  {step.name:<44}{rows}  {seconds}  {step.detail}".rstrip())
     elif step.kind == "check":
-        verdict = "passed" if step.detail == "passed" else "FAILED"
+        verdict = "FAILED" if step.is_failed_check else step.detail
         typer.echo(f"  check {step.name:<38}{verdict:>17}")
     else:
         typer.echo(f"  FAILED {step.name}: {step.detail.splitlines()[0]}", err=True)
@@ -38,6 +38,7 @@ def run(
 ) -> None:
     """Refresh the warehouse in this process, and publish it if it passes."""
     from pipelines.run import run_pipeline
+    from warehouse.incremental import SKIPPED
     from warehouse.source import SourceError
 
     try:
@@ -53,8 +54,12 @@ def run(
         typer.echo(f"quad: {error}", err=True)
         sys.exit(1)
 
-    n_assets = sum(1 for s in summary.steps if s.kind == "asset")
-    totals = f"{n_assets} assets, {summary.rows:,} rows, {summary.seconds:.1f} s"
+    assets = [s for s in summary.steps if s.kind == "asset"]
+    n_unchanged = sum(1 for s in assets if s.detail == SKIPPED)
+    totals = (
+        f"{len(assets)} assets ({n_unchanged} models unchanged), "
+        f"{summary.rows:,} rows, {summary.seconds:.1f} s"
+    )
     if summary.published:
         typer.echo(f"published the warehouse: {totals}")
         return

@@ -9,7 +9,8 @@ from dagster import (
 )
 
 from pipelines.resources import WarehouseResource
-from warehouse.models import Model, build_model, discover_models
+from warehouse.incremental import refresh_model
+from warehouse.models import Model, discover_models
 
 
 def model_asset(model: Model) -> AssetsDefinition:
@@ -24,9 +25,14 @@ def model_asset(model: Model) -> AssetsDefinition:
         context: AssetExecutionContext, warehouse: WarehouseResource
     ) -> MaterializeResult:
         with warehouse.connect(context.run.run_id) as connection:
-            n_rows, seconds = build_model(connection, model)
+            built = refresh_model(connection, model, full=warehouse.full_refresh)
         return MaterializeResult(
-            metadata={"rows": n_rows, "seconds": round(seconds, 3)}
+            metadata={
+                "rows": built.n_rows,
+                "seconds": round(built.seconds, 3),
+                "mode": built.mode,
+                "reason": built.reason,
+            }
         )
 
     return build

@@ -25,6 +25,7 @@ class WarehouseResource(ConfigurableResource):
     as_of: str = ""  # an ISO date; empty means today
     full_refresh: bool = False
     lookback_seconds: int = 60
+    memory_limit: str = "2GB"  # DuckDB's, as in QUAD_WAREHOUSE_MEMORY_LIMIT
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides):
@@ -33,6 +34,7 @@ class WarehouseResource(ConfigurableResource):
             "database_url": settings.database_url,
             "warehouse_path": str(settings.warehouse_path),
             "lookback_seconds": settings.pipeline_lookback_seconds,
+            "memory_limit": settings.warehouse_memory_limit,
         }
         return cls(**(values | overrides))
 
@@ -53,7 +55,9 @@ class WarehouseResource(ConfigurableResource):
     def connect(self, run_id: str, *, attach_source: bool = False) -> Iterator:
         """A cursor on this run's build, parameters set, the operational
         database attached when asked."""
-        cursor = shared_connection(self.build_path(run_id))
+        cursor = shared_connection(
+            self.build_path(run_id), memory_limit=self.memory_limit
+        )
         try:
             # Smaller peaks on large copies; row order carries no meaning here.
             cursor.execute("set preserve_insertion_order = false")

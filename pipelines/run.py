@@ -17,6 +17,7 @@ from dagster import DagsterEventType, DagsterInstance
 from operational.settings import Settings, get_settings
 from pipelines.definitions import build_definitions
 from pipelines.resources import WarehouseResource
+from warehouse.incremental import SKIPPED
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,13 @@ class Step:
     kind: str  # "asset", "check" or "failure"
     rows: int | None
     seconds: float | None
+    # An asset's mode (a raw table's load, a model's build), a check's
+    # outcome, a failure's message.
     detail: str = ""
+
+    @property
+    def is_failed_check(self) -> bool:
+        return self.kind == "check" and self.detail not in ("passed", SKIPPED)
 
 
 @dataclass
@@ -42,7 +49,7 @@ class RunSummary:
 
     @property
     def failed_checks(self) -> list[Step]:
-        return [s for s in self.steps if s.kind == "check" and s.detail != "passed"]
+        return [s for s in self.steps if s.is_failed_check]
 
     @property
     def failures(self) -> list[Step]:
@@ -116,7 +123,10 @@ def step_from_event(entry) -> Step | None:
     if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
         evaluation = event.event_specific_data
         metadata = {k: v.value for k, v in evaluation.metadata.items()}
-        detail = "passed" if evaluation.passed else str(metadata.get("failures"))
+        if evaluation.passed:
+            detail = "passed" if metadata.get("outcome") != SKIPPED else SKIPPED
+        else:
+            detail = str(metadata.get("failures"))
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         return Step(name, "check", None, None, detail)
     if event.event_type == DagsterEventType.STEP_FAILURE:

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from operational.models import Base
+from warehouse import changes
 from warehouse.source import SOURCE_ALIAS, Source
 
 log = logging.getLogger(__name__)
@@ -126,19 +127,24 @@ def extract_table(
         [table.name],
     ).fetchone()
     raw = f"raw_{table.name}"
-    exists = _table_exists(connection, raw)
+    exists = table_exists(connection, raw)
 
     if full or state is None or not exists:
         mode, n_changed, n_deleted = "full", _full_load(connection, table), 0
         deleted_watermark = _latest_deletion(connection, source, table)
+        changes.record(connection, raw, changes.ALL, n_changed=n_changed)
     else:
         mode = "incremental"
         updated_since, deleted_since = state
-        deleted_watermark = deleted_since
+        # The rows as they stood before this load, of every key it touches.
+        connection.execute(
+            f"create or replace temp table _before as from {raw} limit 0"
+        )
         n_deleted, deleted_watermark = _apply_deletions(
             connection, source, table, deleted_since, lookback
         )
         n_changed = _apply_changes(connection, source, table, updated_since, lookback)
+        _record_delta(connection, raw, n_changed=n_changed, n_deleted=n_deleted)
 
     n_rows, updated_watermark = connection.execute(
         f"select count(*), max(updated_at) from {raw}"
@@ -157,7 +163,7 @@ def extract_table(
     )
 
 
-def _table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+def table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = connection.execute(
         "select count(*) from information_schema.tables "
         "where table_catalog = current_database() and table_name = ?",
@@ -214,10 +220,15 @@ def _apply_deletions(
     n_deleted, latest = connection.execute(
         "select count(*), max(deleted_at) from _deleted"
     ).fetchone()
-    connection.execute(
-        f"delete from raw_{table.name} using _deleted d "
-        f"where {key_match(table, f'raw_{table.name}', 'd')}"
-    )
+    if n_deleted:
+        match = key_match(table, f"raw_{table.name}", "d")
+        connection.execute(
+            f"insert into _before select raw_{table.name}.* from raw_{table.name} "
+            f"semi join _deleted d on {match}"
+        )
+        connection.execute(
+            f"delete from raw_{table.name} using _deleted d where {match}"
+        )
     return n_deleted, max(filter(None, [latest, since]), default=None)
 
 
@@ -236,9 +247,33 @@ def _apply_changes(
         f"select\n    {typed_columns(table)}\n"
         f"from {source.native_query(inner)}"
     )
-    raw = f"raw_{table.name}"
+    n_changed = connection.execute("select count(*) from _changed").fetchone()[0]
+    if n_changed:
+        raw = f"raw_{table.name}"
+        match = key_match(table, raw, "c")
+        connection.execute(
+            f"insert into _before select {raw}.* from {raw} "
+            f"semi join _changed c on {match}"
+        )
+        connection.execute(f"delete from {raw} using _changed c where {match}")
+        connection.execute(f"insert into {raw} select * from _changed")
+    return n_changed
+
+
+def _record_delta(
+    connection: duckdb.DuckDBPyConnection, raw: str, *, n_changed: int, n_deleted: int
+) -> None:
+    """Record which rows really differ: a row read again unchanged (the
+    lookback re-reads some) is no change."""
+    if n_changed == n_deleted == 0:
+        changes.record(connection, raw, changes.NONE, n_changed=0, n_deleted=0)
+        return
     connection.execute(
-        f"delete from {raw} using _changed c where {key_match(table, raw, 'c')}"
+        "create or replace temp table _delta as\n"
+        "(from _before except all from _changed)\n"
+        "union all\n"
+        "(from _changed except all from _before)"
     )
-    connection.execute(f"insert into {raw} select * from _changed")
-    return connection.execute("select count(*) from _changed").fetchone()[0]
+    changes.record_raw_delta(
+        connection, raw, "_delta", n_changed=n_changed, n_deleted=n_deleted
+    )

@@ -22,11 +22,20 @@ def engine_compatible_config() -> dict[str, str]:
     return {"custom_user_agent": agent}
 
 
-def shared_connection(path: Path) -> duckdb.DuckDBPyConnection:
-    """A new cursor on the file's one open database."""
+def shared_connection(
+    path: Path, *, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A new cursor on the file's one open database. A memory limit applies
+    to the whole database, and past it DuckDB spills to `<file>.tmp/`."""
     path = Path(path).resolve()
     if path not in _open:
-        _open[path] = duckdb.connect(str(path), config=engine_compatible_config())
+        connection = duckdb.connect(str(path), config=engine_compatible_config())
+        if memory_limit:
+            # Set after opening, not in the configuration, so that the
+            # connections of duckdb-engine still match it.
+            connection.execute("set memory_limit = ?", [memory_limit])
+            connection.execute("set temp_directory = ?", [f"{path}.tmp"])
+        _open[path] = connection
     return _open[path].cursor()
 
 

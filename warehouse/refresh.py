@@ -10,15 +10,17 @@ from dataclasses import dataclass
 import duckdb
 
 from operational.settings import Settings
+from warehouse import changes
 from warehouse.extract import ExtractResult, extract_table, extracted_tables
-from warehouse.models import build_model, discover_models, set_parameters
+from warehouse.incremental import ModelBuild, refresh_model
+from warehouse.models import discover_models, set_parameters
 from warehouse.source import SOURCE_ALIAS, Source
 
 
 @dataclass(frozen=True)
 class RefreshResult:
     extracts: list[ExtractResult]
-    models: dict[str, tuple[int, float]]  # name -> (rows, seconds)
+    models: dict[str, ModelBuild]
 
 
 def refresh(
@@ -30,17 +32,25 @@ def refresh(
     full: bool = False,
     lookback: dt.timedelta = dt.timedelta(0),
 ) -> RefreshResult:
-    """Load the raw layer from `database_url` and rebuild every model."""
+    """Load the raw layer from `database_url` and bring every model up to
+    date: rebuilt whole when `full`, else only what changed."""
     source = Source.from_url(database_url)
     source.attach(connection)
     set_parameters(connection, settings, as_of)
+    previous_as_of = changes.previous_as_of(connection)
     connection.execute(
-        "create or replace table _build_info as select ? as as_of_date", [as_of]
+        "create or replace table _build_info as "
+        "select ?::date as as_of_date, ?::date as previous_as_of_date",
+        [as_of, None if full else previous_as_of],
     )
+    changes.start_run(connection)
     extracts = [
         extract_table(connection, source, table, full=full, lookback=lookback)
         for table in extracted_tables()
     ]
     connection.execute(f"detach {SOURCE_ALIAS}")
-    models = {model.name: build_model(connection, model) for model in discover_models()}
+    models = {
+        model.name: refresh_model(connection, model, full=full)
+        for model in discover_models()
+    }
     return RefreshResult(extracts, models)

@@ -17,8 +17,11 @@ from operational.settings import Settings
 from pipelines.run import run_pipeline
 from tests.support.attendance_school import build_attendance_school
 from tests.warehouse.compare import table_contents
+from warehouse.incremental import SKIPPED
+from warehouse.models import discover_models
 
 AS_OF = dt.date(2025, 9, 30)
+MODELS = {model.name for model in discover_models()}
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +62,12 @@ def test_a_second_run_gives_identical_tables_and_spares_readers(district):
 
     second = run_pipeline(settings, as_of=AS_OF)
     assert second.published, second.failures
+    # Nothing changed: every model kept its table, and no suite ran again.
+    models = [s for s in second.steps if s.kind == "asset" and s.name in MODELS]
+    checks = [s for s in second.steps if s.kind == "check"]
+    assert len(models) == len(MODELS)
+    assert {s.detail for s in models} == {SKIPPED}
+    assert checks and {s.detail for s in checks} == {SKIPPED}
 
     # The open reader was not in the way and still sees its own snapshot.
     assert reader.execute("select count(*) from fct_student_day").fetchone() == (

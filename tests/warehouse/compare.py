@@ -4,8 +4,9 @@ from pathlib import Path
 
 import duckdb
 
-# Bookkeeping of the load itself, which differs between runs by design.
-RUN_TABLES = {"_build_info", "_load_state"}
+# Tables named with a leading underscore are the bookkeeping of the runs
+# (`_build_info`, `_load_state`, `_model_state`, `_run_change`...), which
+# differs between runs by design.
 
 
 def table_contents(path: Path | str) -> dict[str, list[tuple]]:
@@ -18,7 +19,7 @@ def table_contents(path: Path | str) -> dict[str, list[tuple]]:
                 "select table_name from information_schema.tables "
                 "where table_schema = 'main' order by table_name"
             ).fetchall()
-            if row[0] not in RUN_TABLES
+            if not row[0].startswith("_")
         ]
         return {
             name: sorted(

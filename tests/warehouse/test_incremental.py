@@ -1,4 +1,5 @@
-"""An incremental load ends where a full load of the same data ends."""
+"""An incremental load ends where a full load of the same data ends, and
+rebuilds only what the change reaches."""
 
 import datetime as dt
 
@@ -8,14 +9,16 @@ from sqlalchemy import select
 
 from operational import migrate
 from operational.db import make_engine, session_scope
-from operational.models import DailyAttendance
+from operational.models import DailyAttendance, Enrollment
 from operational.services import attendance, records
 from operational.settings import Settings
 from tests.support.attendance_school import build_attendance_school, day
 from tests.support.databases import fresh_postgres_database
 from tests.support.school import ACTOR
 from tests.warehouse.compare import table_contents
-from warehouse.refresh import refresh
+from warehouse.incremental import FULL, PARTIAL, SKIPPED
+from warehouse.models import discover_models
+from warehouse.refresh import RefreshResult, refresh
 
 AS_OF = dt.date(2025, 9, 30)
 
@@ -59,10 +62,28 @@ def a_day_of_changes(engine, built) -> None:
         records.delete(session, tardy, ACTOR)
 
 
-def build(path, url, *, full: bool):
+def build(path, url, *, full: bool, as_of: dt.date = AS_OF) -> RefreshResult:
     connection = duckdb.connect(str(path))
-    refresh(connection, url, Settings(database_url=url), AS_OF, full=full)
-    connection.close()
+    try:
+        return refresh(connection, url, Settings(database_url=url), as_of, full=full)
+    finally:
+        connection.close()
+
+
+def modes(result: RefreshResult) -> dict[str, str]:
+    return {name: built.mode for name, built in result.models.items()}
+
+
+def changed_keys(path, relation: str) -> list[tuple]:
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        return connection.execute(
+            "select distinct student_id, day from _run_change_key "
+            "where relation = ? order by all",
+            [relation],
+        ).fetchall()
+    finally:
+        connection.close()
 
 
 def check_incremental_equals_full(url, tmp_path):
@@ -73,7 +94,7 @@ def check_incremental_equals_full(url, tmp_path):
     before = table_contents(incremental)
 
     a_day_of_changes(engine, built)
-    build(incremental, url, full=False)
+    result = build(incremental, url, full=False)
     rebuilt = tmp_path / "full.duckdb"
     build(rebuilt, url, full=True)
     engine.dispose()
@@ -85,6 +106,9 @@ def check_incremental_equals_full(url, tmp_path):
     assert len(after["raw_daily_attendance"]) == 6
     assert after["raw_daily_attendance"] != before["raw_daily_attendance"]
     assert len(after["raw_attendance_correction"]) == 2
+    # Only attendance changed: its student-days are rebuilt, not the rest.
+    assert modes(result)["fct_student_day"] == PARTIAL
+    assert modes(result)["dim_student"] == SKIPPED
 
 
 def test_incremental_equals_full_on_sqlite(tmp_path):
@@ -98,3 +122,136 @@ def test_incremental_equals_full_on_postgresql(tmp_path):
     with fresh_postgres_database() as url:
         migrate.upgrade(url)
         check_incremental_equals_full(url, tmp_path)
+
+
+@pytest.fixture
+def school(tmp_path):
+    """The attendance school on SQLite, its warehouse built in full."""
+    url = f"sqlite:///{tmp_path / 'quad.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    built = build_attendance_school(engine)
+    warehouse = tmp_path / "incremental.duckdb"
+    build(warehouse, url, full=True)
+    yield engine, built, url, warehouse
+    engine.dispose()
+
+
+def test_a_change_for_one_student_rebuilds_only_that_student_day(school, tmp_path):
+    engine, built, url, warehouse = school
+    b = built.student_ids["B"]
+    with session_scope(engine) as session:
+        attendance.record_daily(
+            session,
+            ACTOR,
+            student_id=b,
+            school_id=built.school.school.school_id,
+            attendance_date=day(29),
+            code="UA",
+        )
+
+    result = build(warehouse, url, full=False)
+    rebuilt = tmp_path / "full.duckdb"
+    build(rebuilt, url, full=True)
+
+    built_as = modes(result)
+    assert built_as["stg_daily_attendance"] == PARTIAL
+    assert built_as["fct_student_day"] == PARTIAL
+    assert built_as["int_membership_day"] == SKIPPED
+    assert built_as["dim_school"] == SKIPPED
+    assert built_as["mart_student_attendance"] == FULL
+    assert changed_keys(warehouse, "fct_student_day") == [(b, day(29))]
+    after = table_contents(warehouse)
+    assert after == table_contents(rebuilt)
+    # B: 9 membership days, absent on the 18th and now the 29th.
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    assert connection.execute(
+        "select days_enrolled, days_absent from mart_student_attendance "
+        "where student_id = ?",
+        [b],
+    ).fetchone() == (9, 2)
+    connection.close()
+
+
+def test_nothing_changed_skips_every_model(school):
+    _, _, url, warehouse = school
+    before = table_contents(warehouse)
+
+    result = build(warehouse, url, full=False)
+
+    assert set(modes(result).values()) == {SKIPPED}
+    assert table_contents(warehouse) == before
+
+
+def test_a_later_as_of_date_adds_the_days_since_for_everyone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'quad.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    build_attendance_school(engine)
+    engine.dispose()
+    warehouse = tmp_path / "incremental.duckdb"
+    build(warehouse, url, full=True, as_of=day(26))
+    n_days_before = len(table_contents(warehouse)["fct_student_day"])
+
+    result = build(warehouse, url, full=False, as_of=day(29))
+    rebuilt = tmp_path / "full.duckdb"
+    build(rebuilt, url, full=True, as_of=day(29))
+
+    assert modes(result)["int_membership_day"] == PARTIAL
+    assert modes(result)["fct_student_day"] == PARTIAL
+    # Saturday 27, Sunday 28 and Monday 29, for every student.
+    assert changed_keys(warehouse, "int_membership_day") == [
+        (None, day(27)),
+        (None, day(28)),
+        (None, day(29)),
+    ]
+    after = table_contents(warehouse)
+    assert after == table_contents(rebuilt)
+    # Monday 29 is a membership day of all four students.
+    assert len(after["fct_student_day"]) == n_days_before + 4
+
+
+def test_a_deleted_enrollment_removes_the_students_days(school, tmp_path):
+    engine, built, url, warehouse = school
+    d = built.student_ids["D"]
+    with session_scope(engine) as session:
+        stay = session.scalars(select(Enrollment).where(Enrollment.student_id == d))
+        records.delete(session, stay.one(), ACTOR)
+
+    result = build(warehouse, url, full=False)
+    rebuilt = tmp_path / "full.duckdb"
+    build(rebuilt, url, full=True)
+
+    assert modes(result)["int_membership_day"] == PARTIAL
+    assert modes(result)["fct_student_day"] == PARTIAL
+    assert changed_keys(warehouse, "int_membership_day") == [(d, None)]
+    after = table_contents(warehouse)
+    assert after == table_contents(rebuilt)
+    assert not [row for row in after["fct_student_day"] if row[0] == d]
+
+
+def test_a_model_whose_sql_changed_is_rebuilt_with_all_it_feeds(school):
+    _, _, url, warehouse = school
+    connection = duckdb.connect(str(warehouse))
+    connection.execute(
+        "update _model_state set sql_hash = 'older' where model_name = 'stg_enrollment'"
+    )
+    connection.close()
+
+    result = build(warehouse, url, full=False)
+
+    assert result.models["stg_enrollment"].reason == "its SQL changed"
+    assert modes(result)["int_membership_day"] == FULL
+    assert modes(result)["fct_student_day"] == FULL
+    assert modes(result)["dim_school"] == SKIPPED
+
+
+def test_staging_models_are_projections_of_one_raw_table():
+    """Their changes pass through by key (warehouse/incremental.py)."""
+    for model in discover_models():
+        if model.layer != "staging":
+            continue
+        body = model.sql.lower()
+        assert len(model.upstream) == 1, model.name
+        for clause in (" join ", "group by", " over ", "union", "distinct"):
+            assert clause not in body, (model.name, clause)

@@ -29,12 +29,15 @@ rostered as (
         and assignments.due_date <= coalesce(rosters.exit_date, date '9999-12-31')
 ),
 
+-- A submission is unique per assignment and student, so adding those of
+-- students not on the roster gives distinct pairs without a costlier union.
 pairs as (
     select assignment_id, student_id from rostered
-    union
+    union all
     select submissions.assignment_id, submissions.student_id
     from submissions
     inner join assignments using (assignment_id)
+    anti join rostered using (assignment_id, student_id)
 ),
 
 items as (
