@@ -408,6 +408,19 @@ SUITES: tuple[Suite, ...] = (
         ),
         (work_adds_up("mart_coursework_completion_student", "n_assignments_due"),),
     ),
+    Suite(
+        "mart_section_attendance",
+        (
+            *key("section_id", "attendance_date"),
+            a_at_least_b("n_marked", "n_absent"),
+            a_at_least_b("n_marked", "n_tardy"),
+        ),
+        (
+            references(
+                "mart_section_attendance", "section_id", "dim_section", "section_id"
+            ),
+        ),
+    ),
     Suite("int_invoice_aging", (*key("invoice_id"),)),
     Suite(
         "mart_fees",
