@@ -10,7 +10,6 @@ import logging
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,9 +22,8 @@ from apps.session import (
     token_from_cookie,
 )
 from operational.db import session_scope
-from operational.models import UserSession
 from operational.models.base import utc_now
-from operational.services.accounts import token_digest
+from operational.services import accounts
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +83,8 @@ async def clear_session_cookie(request: Request) -> Response:
 
 def _running_session_expiry(token: str) -> dt.datetime | None:
     with session_scope(engine()) as session:
-        user_session = session.scalars(
-            select(UserSession).where(UserSession.token_digest == token_digest(token))
-        ).one_or_none()
-        if user_session is None or user_session.ended_at is not None:
-            return None
-        if user_session.expires_at <= utc_now():
-            return None
-        return user_session.expires_at
+        user_session = accounts.running_session(session, token)
+        return user_session.expires_at if user_session else None
 
 
 routes = [

@@ -371,31 +371,36 @@ def resume(
 ) -> UserAccount | None:
     """The account of a session still running, or None: unknown, expired,
     signed out, or an account switched off since."""
+    user_session = running_session(session, token, now=now)
+    if user_session is None:
+        return None
+    account = session.get(UserAccount, user_session.user_account_id)
+    return account if account.is_active else None
+
+
+def running_session(
+    session: Session, token: str | None, *, now: dt.datetime | None = None
+) -> UserSession | None:
+    """The session a token opened, while it is neither ended nor expired."""
+    user_session = _session_of(session, token)
+    if user_session is None or user_session.ended_at is not None:
+        return None
+    return user_session if user_session.expires_at > (now or utc_now()) else None
+
+
+def _session_of(session: Session, token: str | None) -> UserSession | None:
     if not token:
         return None
-    now = now or utc_now()
-    found = session.execute(
-        select(UserSession, UserAccount)
-        .join(UserAccount)
-        .where(UserSession.token_digest == token_digest(token))
+    return session.scalars(
+        select(UserSession).where(UserSession.token_digest == token_digest(token))
     ).one_or_none()
-    if found is None:
-        return None
-    user_session, account = found
-    if user_session.ended_at is not None or user_session.expires_at <= now:
-        return None
-    return account if account.is_active else None
 
 
 def sign_out(
     session: Session, token: str | None, *, now: dt.datetime | None = None
 ) -> bool:
     """End the session on the server; a copied cookie no longer works."""
-    if not token:
-        return False
-    user_session = session.scalars(
-        select(UserSession).where(UserSession.token_digest == token_digest(token))
-    ).one_or_none()
+    user_session = _session_of(session, token)
     if user_session is None or user_session.ended_at is not None:
         return False
     user_session.ended_at = now or utc_now()
