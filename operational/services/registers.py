@@ -9,7 +9,7 @@ with a reason, which keeps what the record was.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -150,30 +150,22 @@ def take_section_register(
     lines = {
         line.student_id: line for line in section_register(session, section_id, day)
     }
-    comments = comments or {}
-    _check_register(lines, day, marks, comments)
-    recorded = 0
-    with savepoint(session):
-        for student_id, code in marks.items():
-            line = _line_of(lines, student_id, section_id, day)
-            if line.code == code:
-                continue
-            if line.code is not None:
-                raise Conflict(
-                    f"{line.name} is already marked {line.code} on {day}; "
-                    "correct the mark, with a reason, instead"
-                )
-            attendance.record_section(
-                session,
-                actor,
-                section_id=section_id,
-                student_id=student_id,
-                attendance_date=day,
-                code=code,
-                comment=(comments.get(student_id) or "").strip() or None,
-            )
-            recorded += 1
-    return recorded
+
+    def record(student_id: int, code: str, comment: str | None) -> None:
+        attendance.record_section(
+            session,
+            actor,
+            section_id=section_id,
+            student_id=student_id,
+            attendance_date=day,
+            code=code,
+            comment=comment,
+        )
+
+    def missing(student_id: int) -> RegisterLine:
+        return _line_of(lines, student_id, section_id, day)
+
+    return _take(session, lines, day, marks, comments or {}, missing, record)
 
 
 def take_daily_register(
@@ -187,17 +179,42 @@ def take_daily_register(
 ) -> int:
     """Record a daily register's exceptions, with the rules of the section one."""
     lines = {line.student_id: line for line in daily_register(session, school_id, day)}
-    comments = comments or {}
+
+    def record(student_id: int, code: str, comment: str | None) -> None:
+        attendance.record_daily(
+            session,
+            actor,
+            student_id=student_id,
+            school_id=school_id,
+            attendance_date=day,
+            code=code,
+            comment=comment,
+        )
+
+    def missing(student_id: int) -> RegisterLine:
+        raise InvalidValue(
+            f"student {student_id} is not in membership at school {school_id} on {day}"
+        )
+
+    return _take(session, lines, day, marks, comments or {}, missing, record)
+
+
+def _take(
+    session: Session,
+    lines: Mapping[int, RegisterLine],
+    day: dt.date,
+    marks: Mapping[int, str | None],
+    comments: Mapping[int, str],
+    missing: Callable[[int], RegisterLine],
+    record: Callable[[int, str, str | None], None],
+) -> int:
+    """The one loop of both registers: every mark checked against what is
+    recorded, the new ones written, all in one savepoint."""
     _check_register(lines, day, marks, comments)
     recorded = 0
     with savepoint(session):
         for student_id, code in marks.items():
-            line = lines.get(student_id)
-            if line is None:
-                raise InvalidValue(
-                    f"student {student_id} is not in membership at school "
-                    f"{school_id} on {day}"
-                )
+            line = lines.get(student_id) or missing(student_id)
             if line.code == code:
                 continue
             if line.code is not None:
@@ -205,15 +222,7 @@ def take_daily_register(
                     f"{line.name} is already marked {line.code} on {day}; "
                     "correct the mark, with a reason, instead"
                 )
-            attendance.record_daily(
-                session,
-                actor,
-                student_id=student_id,
-                school_id=school_id,
-                attendance_date=day,
-                code=code,
-                comment=(comments.get(student_id) or "").strip() or None,
-            )
+            record(student_id, code, (comments.get(student_id) or "").strip() or None)
             recorded += 1
     return recorded
 
