@@ -93,11 +93,10 @@ def require_role(principal: Principal, roles: tuple[str, ...], what: str) -> Non
 
 def school_ids_in_scope(session: Session, principal: Principal) -> set[int]:
     """The schools whose school-level rows the user reaches."""
-    every_school = set(session.scalars(select(School.school_id)))
-    if principal.role == "administrator":
-        return every_school
-    if principal.role == "leadership":
-        return set(principal.school_ids) or every_school
+    if principal.role == "leadership" and principal.school_ids:
+        return set(principal.school_ids)
+    if principal.role in ("administrator", "leadership"):
+        return set(session.scalars(select(School.school_id)))
     if principal.role in ("registrar", "finance_officer"):
         return set(principal.school_ids)
     year_id = current_year_id(session)
