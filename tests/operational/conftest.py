@@ -9,7 +9,8 @@ On SQLite the built school's open transaction holds the database's write
 lock, so a test module uses either these fixtures or the plain `session`.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 
 import pytest
@@ -22,31 +23,28 @@ from tests.support.school import TestSchool, build_school
 SchoolKeys = dict[str, tuple[type, tuple]]
 
 
-@pytest.fixture(scope="module")
-def built_school(engine: Engine) -> Iterator[tuple[Connection, SchoolKeys]]:
+@contextmanager
+def built_once(
+    engine: Engine, build: Callable[[Session], object]
+) -> Iterator[tuple[Connection, object]]:
+    """Build with `build` in a transaction left open for a module's tests,
+    rolled back after the last of them."""
     connection = engine.connect()
     outer = connection.begin()
     builder = Session(bind=connection, join_transaction_mode="create_savepoint")
     try:
-        built = build_school(builder)
+        built = build(builder)
         builder.flush()
-        parts = {part.name: getattr(built, part.name) for part in fields(built)}
-        yield (
-            connection,
-            {
-                name: (type(record), inspect(record).identity)
-                for name, record in parts.items()
-            },
-        )
+        yield connection, built
     finally:
         builder.close()
         outer.rollback()
         connection.close()
 
 
-@pytest.fixture
-def school_session(built_school) -> Iterator[Session]:
-    connection, _ = built_school
+@contextmanager
+def session_on(connection: Connection) -> Iterator[Session]:
+    """A test's session in a savepoint on top of what was built."""
     session = Session(
         bind=connection,
         join_transaction_mode="create_savepoint",
@@ -56,6 +54,25 @@ def school_session(built_school) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+@pytest.fixture(scope="module")
+def built_school(engine: Engine) -> Iterator[tuple[Connection, SchoolKeys]]:
+    with built_once(engine, build_school) as (connection, built):
+        parts = {part.name: getattr(built, part.name) for part in fields(built)}
+        yield (
+            connection,
+            {
+                name: (type(record), inspect(record).identity)
+                for name, record in parts.items()
+            },
+        )
+
+
+@pytest.fixture
+def school_session(built_school) -> Iterator[Session]:
+    with session_on(built_school[0]) as session:
+        yield session
 
 
 @pytest.fixture
@@ -74,32 +91,14 @@ def school(built_school, school_session: Session) -> TestSchool:
 def app_school_built(engine: Engine) -> Iterator[tuple[Connection, dict[str, int]]]:
     """The school with staff app accounts, built once a module: hashing its
     seven passwords with argon2 is deliberately slow."""
-    connection = engine.connect()
-    outer = connection.begin()
-    builder = Session(bind=connection, join_transaction_mode="create_savepoint")
-    try:
-        ids = build_app_school(builder).ids()
-        builder.flush()
-        yield connection, ids
-    finally:
-        builder.close()
-        outer.rollback()
-        connection.close()
+    with built_once(engine, build_app_school) as (connection, built):
+        yield connection, built.ids()
 
 
 @pytest.fixture
 def app_school_session(app_school_built) -> Iterator[Session]:
-    """A session in a savepoint on top of the built school, rolled back after."""
-    connection, _ = app_school_built
-    session = Session(
-        bind=connection,
-        join_transaction_mode="create_savepoint",
-        expire_on_commit=False,
-    )
-    try:
+    with session_on(app_school_built[0]) as session:
         yield session
-    finally:
-        session.close()
 
 
 @pytest.fixture
