@@ -19,6 +19,8 @@ from pipelines.definitions import build_definitions
 from pipelines.resources import WarehouseResource
 from warehouse.incremental import SKIPPED
 
+PASSED, PASSED_ON_KEYS = "passed", "passed on the keys rebuilt"
+
 log = logging.getLogger(__name__)
 
 # Dagster's own console lines would drown the progress lines.
@@ -37,7 +39,11 @@ class Step:
 
     @property
     def is_failed_check(self) -> bool:
-        return self.kind == "check" and self.detail not in ("passed", SKIPPED)
+        return self.kind == "check" and self.detail not in (
+            PASSED,
+            PASSED_ON_KEYS,
+            SKIPPED,
+        )
 
 
 @dataclass
@@ -123,10 +129,14 @@ def step_from_event(entry) -> Step | None:
     if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
         evaluation = event.event_specific_data
         metadata = {k: v.value for k, v in evaluation.metadata.items()}
-        if evaluation.passed:
-            detail = "passed" if metadata.get("outcome") != SKIPPED else SKIPPED
-        else:
+        if not evaluation.passed:
             detail = str(metadata.get("failures"))
+        elif metadata.get("outcome") == SKIPPED:
+            detail = SKIPPED
+        elif metadata.get("rows_checked") == "keys rebuilt":
+            detail = PASSED_ON_KEYS
+        else:
+            detail = PASSED
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         return Step(name, "check", None, None, detail)
     if event.event_type == DagsterEventType.STEP_FAILURE:

@@ -1,11 +1,17 @@
 """What changed in this run, recorded in the build for the models to read.
 
 Each raw table a run loads and each model it builds gets a row in
-`_run_change`: its rows did not change ("none"), changed only for some
-students and days ("keys", listed in `_run_change_key`), or changed in a
-way no such key describes ("all"). The models decide from it what to
-rebuild (warehouse/incremental.py), and the published file keeps the last
-run's record.
+`_run_change`: its rows did not change ("none"), changed only at some keys
+("keys", listed in `_run_change_key`), or changed in a way no key describes
+("all"). A key is of one of two kinds:
+
+- a student and a day ("student_day"): an empty student means every student
+  on that day, an empty day every day of that student;
+- a section ("section"): everything of one section's coursework;
+- a month ("month", its first day in the day column): a monthly count.
+
+The models decide from it what to rebuild (warehouse/incremental.py), and
+the published file keeps the last run's record.
 """
 
 import datetime as dt
@@ -13,14 +19,28 @@ import datetime as dt
 import duckdb
 
 NONE, KEYS, ALL = "none", "keys", "all"
+STUDENT_DAY, SECTION, MONTH = "student_day", "section", "month"
 
-# The students and days a changed raw row touches, by the columns that name
-# them. An empty part reaches further: an enrollment touches every day of
-# its student, a calendar day every student on that date.
-STUDENT_DAY_COLUMNS: dict[str, tuple[str | None, str | None]] = {
-    "raw_daily_attendance": ("student_id", "attendance_date"),
-    "raw_enrollment": ("student_id", None),
-    "raw_calendar_day": (None, "calendar_date"),
+# The keys a changed raw row touches: the kind, and a query of them over the
+# changed rows (`{delta}`: the rows before and after that differ) giving
+# student_id, day and section_id. An empty part reaches further: an
+# enrollment touches every day of its student, a calendar day every student
+# on that date. A submission's section is its assignment's.
+RAW_KEYS: dict[str, tuple[str, str]] = {
+    "raw_daily_attendance": (
+        STUDENT_DAY,
+        "select student_id, attendance_date, null from {delta}",
+    ),
+    "raw_enrollment": (STUDENT_DAY, "select student_id, null, null from {delta}"),
+    "raw_calendar_day": (STUDENT_DAY, "select null, calendar_date, null from {delta}"),
+    "raw_assignment": (SECTION, "select null, null, section_id from {delta}"),
+    "raw_content_unit": (SECTION, "select null, null, section_id from {delta}"),
+    "raw_section_enrollment": (SECTION, "select null, null, section_id from {delta}"),
+    "raw_submission": (
+        SECTION,
+        "select null, null, assignments.section_id from {delta} "
+        "inner join raw_assignment as assignments using (assignment_id)",
+    ),
 }
 
 
@@ -28,12 +48,12 @@ def start_run(connection: duckdb.DuckDBPyConnection) -> None:
     """Forget what the previous run changed."""
     connection.execute(
         "create or replace table _run_change (relation varchar primary key, "
-        "change varchar not null, n_changed bigint, n_deleted bigint)"
+        "change varchar not null, key_kind varchar, n_changed bigint, "
+        "n_deleted bigint)"
     )
-    # An empty student_id means every student, an empty day every day.
     connection.execute(
-        "create or replace table _run_change_key "
-        "(relation varchar not null, student_id bigint, day date)"
+        "create or replace table _run_change_key (relation varchar not null, "
+        "student_id bigint, day date, section_id bigint)"
     )
 
 
@@ -51,12 +71,13 @@ def record(
     relation: str,
     change: str,
     *,
+    key_kind: str | None = None,
     n_changed: int | None = None,
     n_deleted: int | None = None,
 ) -> None:
     connection.execute(
-        "insert or replace into _run_change values (?, ?, ?, ?)",
-        [relation, change, n_changed, n_deleted],
+        "insert or replace into _run_change values (?, ?, ?, ?, ?)",
+        [relation, change, key_kind, n_changed, n_deleted],
     )
 
 
@@ -71,29 +92,48 @@ def record_raw_delta(
     """Record a raw table's change from `delta`, its rows before and after
     that differ; returns the change."""
     n_different = connection.execute(f"select count(*) from {delta}").fetchone()[0]
+    kind = None
     if n_different == 0:
         change = NONE
-    elif relation in STUDENT_DAY_COLUMNS:
-        student, day = STUDENT_DAY_COLUMNS[relation]
+    elif relation in RAW_KEYS:
+        kind, query = RAW_KEYS[relation]
         connection.execute(
-            "insert into _run_change_key select distinct ?, "
-            f"{student or 'null'}, {day or 'null'} from {delta}",
+            f"insert into _run_change_key select distinct ?, * "
+            f"from ({query.format(delta=delta)})",
             [relation],
         )
         change = KEYS
     else:
         change = ALL
-    record(connection, relation, change, n_changed=n_changed, n_deleted=n_deleted)
+    record(
+        connection,
+        relation,
+        change,
+        key_kind=kind,
+        n_changed=n_changed,
+        n_deleted=n_deleted,
+    )
     return change
 
 
 def change_of(connection: duckdb.DuckDBPyConnection, relation: str) -> str:
     """How `relation` changed in this run; one the run did not record is
     taken to have changed in every way."""
-    found = connection.execute(
-        "select change from _run_change where relation = ?", [relation]
-    ).fetchone()
-    return found[0] if found else ALL
+    return changes_of(connection, [relation])[relation][0]
+
+
+def changes_of(
+    connection: duckdb.DuckDBPyConnection, relations: list[str]
+) -> dict[str, tuple[str, str | None]]:
+    """Each relation's change and, for a change at keys, their kind."""
+    found = dict.fromkeys(relations, (ALL, None))
+    rows = connection.execute(
+        "select relation, change, key_kind from _run_change "
+        "where list_contains(?, relation)",
+        [list(relations)],
+    ).fetchall()
+    found |= {relation: (change, kind) for relation, change, kind in rows}
+    return found
 
 
 def copy_keys(
@@ -103,8 +143,8 @@ def copy_keys(
     if not sources:
         return
     connection.execute(
-        "insert into _run_change_key select distinct ?, student_id, day "
-        "from _run_change_key where list_contains(?, relation)",
+        "insert into _run_change_key select distinct ?, student_id, day, "
+        "section_id from _run_change_key where list_contains(?, relation)",
         [relation, sources],
     )
 
@@ -114,7 +154,47 @@ def add_days(
 ) -> None:
     """Every student's days after one date and up to another (ISO dates)."""
     connection.execute(
-        "insert into _run_change_key select ?, null, day::date from "
+        "insert into _run_change_key select ?, null, day::date, null from "
         "generate_series(?::date + 1, ?::date, interval 1 day) as days(day)",
         [relation, after, through],
     )
+
+
+def add_keys(
+    connection: duckdb.DuckDBPyConnection,
+    relation: str,
+    query: str,
+    parameters: dict[str, object],
+) -> None:
+    """Record for `relation` the keys a query gives (student_id, day,
+    section_id), with its named parameters."""
+    connection.execute(
+        f"insert into _run_change_key select distinct '{relation}', * from ({query})",
+        parameters,
+    )
+
+
+def add_months_of_days(
+    connection: duckdb.DuckDBPyConnection, relation: str, sources: list[str]
+) -> None:
+    """Record for `relation` the months of the days its `sources` changed."""
+    if not sources:
+        return
+    connection.execute(
+        "insert into _run_change_key select distinct ?, null, "
+        "date_trunc('month', day)::date, null from _run_change_key "
+        "where list_contains(?, relation) and day is not null",
+        [relation, sources],
+    )
+
+
+def days_to_months(connection: duckdb.DuckDBPyConnection, relation: str) -> None:
+    """Turn the days recorded for `relation` into their months, once each."""
+    connection.execute(
+        "create or replace temp table _months as select distinct relation, "
+        "null::bigint as student_id, date_trunc('month', day)::date as day, "
+        "null::bigint as section_id from _run_change_key where relation = ?",
+        [relation],
+    )
+    connection.execute("delete from _run_change_key where relation = ?", [relation])
+    connection.execute("insert into _run_change_key from _months")

@@ -49,6 +49,10 @@ class Suite:
     expectations: tuple[Expectation, ...] = ()
     rules: tuple[NoRows, ...] = ()
     blocking: bool = True
+    # Whether every expectation and rule is decided by the rows of one key
+    # of a keyed model (a student's day, a section) in each table it reads,
+    # so that a model rebuilt at some keys is checked on those keys' rows.
+    by_key: bool = False
 
 
 def key(*columns: str) -> tuple[Expectation, ...]:
@@ -173,6 +177,7 @@ SUITES: tuple[Suite, ...] = (
                 "and a.attendance_date <= (select as_of_date from _build_info)",
             ),
         ),
+        by_key=True,
     ),
     Suite(
         "mart_student_attendance",
@@ -249,6 +254,7 @@ SUITES: tuple[Suite, ...] = (
                 "'all') <> sum(n_students) filter (where group_type = 'sex')",
             ),
         ),
+        by_key=True,
     ),
     Suite(
         "mart_enrollment_entries",
@@ -397,6 +403,7 @@ SUITES: tuple[Suite, ...] = (
             ),
             work_adds_up("mart_coursework_completion", "n_student_assignments_due"),
         ),
+        by_key=True,
     ),
     Suite(
         "mart_coursework_completion_student",
@@ -407,6 +414,7 @@ SUITES: tuple[Suite, ...] = (
             between("average_score_percent", 0, None),
         ),
         (work_adds_up("mart_coursework_completion_student", "n_assignments_due"),),
+        by_key=True,
     ),
     Suite(
         "mart_section_attendance",

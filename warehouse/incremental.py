@@ -4,13 +4,14 @@ A model whose upstream tables did not change in this run and whose
 parameters (the `getvariable()` values its SQL reads) are those it was last
 built with keeps its table from the copied build: "skipped: unchanged".
 
-The student-day models hold one row per student and day, each depending
-only on that student's rows for that day, and on the as-of date only as a
-cut-off for the day. When their upstream changed only for some students
-and days (`warehouse/changes.py`), or the as-of date moved, they delete the
-rows of those students and days and insert them again from the model's own
-SQL, filtered to the same keys, so a partial build cannot drift from a full
-one. Any other change rebuilds the model whole.
+A keyed model's rows each depend only on the rows of one key
+(`warehouse/changes.py`): the student-day models on one student's day, the
+coursework models on one section's work, the monthly enrollment counts on
+one month. When their upstream changed only at some keys of their kind, or
+the as-of date moved, they delete the rows of those keys and insert them
+again from the model's own SQL, filtered to the same keys, so a partial
+build cannot drift from a full one. Any other change rebuilds the model
+whole.
 """
 
 import hashlib
@@ -30,14 +31,51 @@ SKIPPED = "skipped: unchanged"
 PARTIAL = "partial"
 FULL = "full"
 
-# Each student-day model and the column that names its day. Missing: the
-# coursework items, rebuilt whole whenever the as-of date moves; a filter on
-# their output does not reach inside their CTEs, so a partial build of them
-# needs the keys inside their SQL.
-STUDENT_DAY_MODELS = {
-    "stg_daily_attendance": "attendance_date",
-    "int_membership_day": "calendar_date",
-    "fct_student_day": "calendar_date",
+
+@dataclass(frozen=True)
+class Keyed:
+    """How a keyed model's rows follow its keys."""
+
+    kind: str  # changes.STUDENT_DAY, SECTION or MONTH
+    day_column: str | None = None  # a student-day model's day, a monthly one's month
+    # An upstream table filtered to the keys inside the model's SQL, where
+    # a filter on the model's output would not reach into its CTEs.
+    narrowed_input: str | None = None
+    # A section model's keys a moved as-of date reaches: a query of
+    # (student_id, day, section_id) with the earlier and the later date.
+    as_of_keys: str | None = None
+
+
+# Coursework comes due the day after its due date and counts as handed in
+# from its submitted date: those are what a later as-of date changes.
+_COURSEWORK_AS_OF_KEYS = """
+select null, null, section_id from stg_assignment
+where due_date >= $earlier::date and due_date < $later::date
+union
+select null, null, assignments.section_id
+from stg_submission as submissions
+inner join stg_assignment as assignments using (assignment_id)
+where submissions.submitted_date > $earlier::date
+    and submissions.submitted_date <= $later::date
+"""
+
+KEYED_MODELS: dict[str, Keyed] = {
+    "stg_daily_attendance": Keyed(changes.STUDENT_DAY, "attendance_date"),
+    "int_membership_day": Keyed(changes.STUDENT_DAY, "calendar_date"),
+    "fct_student_day": Keyed(changes.STUDENT_DAY, "calendar_date"),
+    # Membership by month: a student's day changes the count of its month.
+    "mart_enrollment_trends": Keyed(changes.MONTH, "month"),
+    "int_coursework_item": Keyed(
+        changes.SECTION,
+        narrowed_input="stg_assignment",
+        as_of_keys=_COURSEWORK_AS_OF_KEYS,
+    ),
+    "mart_coursework_completion": Keyed(
+        changes.SECTION, narrowed_input="int_coursework_item"
+    ),
+    "mart_coursework_completion_student": Keyed(
+        changes.SECTION, narrowed_input="int_coursework_item"
+    ),
 }
 
 PARAMETER = re.compile(r"getvariable\('([a-z_]+)'\)")
@@ -66,6 +104,7 @@ class _Plan:
     mode: str
     reason: str
     keyed_upstream: list[str]
+    key_kind: str | None = None
     previous_as_of: str | None = None  # set when the as-of date moved
 
 
@@ -115,52 +154,127 @@ def _plan(
 
     built_with = json.loads(state[1])
     moved = sorted(p for p in parameters if parameters[p] != built_with.get(p))
-    upstream = {name: changes.change_of(connection, name) for name in model.upstream}
-    keyed = [name for name, change in upstream.items() if change == changes.KEYS]
-    if not moved and all(change == changes.NONE for change in upstream.values()):
+    upstream = changes.changes_of(connection, list(model.upstream))
+    if not moved and all(change == changes.NONE for change, _ in upstream.values()):
         return _Plan(SKIPPED, "unchanged", [])
 
-    only_keys_changed = changes.ALL not in upstream.values()
-    if model.name in STUDENT_DAY_MODELS and only_keys_changed:
+    keyed = [name for name, (change, _) in upstream.items() if change == changes.KEYS]
+    kinds = {upstream[name][1] for name in keyed}
+    only_keys_changed = all(change != changes.ALL for change, _ in upstream.values())
+    spec = KEYED_MODELS.get(model.name)
+    if spec and spec.kind == changes.MONTH:
+        kinds = {changes.MONTH} if kinds <= {changes.STUDENT_DAY} else kinds
+        if _whole_students_changed(connection, keyed):
+            kinds.add(changes.ALL)
+    if spec and only_keys_changed and kinds <= {spec.kind}:
         if not moved:
-            return _Plan(PARTIAL, "some students or days changed", keyed)
-        if moved == ["as_of_date"] and "as_of_date" in built_with:
+            reason = "some keys changed"
+            return _Plan(PARTIAL, reason, keyed, spec.kind)
+        as_of_reaches_keys = spec.kind != changes.SECTION or spec.as_of_keys
+        as_of_moved = moved == ["as_of_date"] and "as_of_date" in built_with
+        if as_of_moved and as_of_reaches_keys:
             reason = "the as-of date moved"
-            return _Plan(PARTIAL, reason, keyed, built_with["as_of_date"])
-    if _is_projection(model) and only_keys_changed:
-        return _Plan(FULL, "some rows of its raw table changed", keyed)
+            return _Plan(PARTIAL, reason, keyed, spec.kind, built_with["as_of_date"])
+    if _is_projection(model) and only_keys_changed and len(kinds) == 1:
+        return _Plan(FULL, "some rows of its raw table changed", keyed, kinds.pop())
     return _Plan(FULL, "upstream or parameters changed", [])
 
 
 def _rebuild_part(
     connection: duckdb.DuckDBPyConnection, model: Model, plan: _Plan
 ) -> None:
-    changes.copy_keys(connection, model.name, plan.keyed_upstream)
+    spec = KEYED_MODELS[model.name]
+    if spec.kind == changes.MONTH:
+        changes.add_months_of_days(connection, model.name, plan.keyed_upstream)
+    else:
+        changes.copy_keys(connection, model.name, plan.keyed_upstream)
     if plan.previous_as_of is not None:
         as_of = _current_parameters(connection, model)["as_of_date"]
         earlier, later = sorted([plan.previous_as_of, as_of])
-        changes.add_days(connection, model.name, earlier, later)
-    changes.record(connection, model.name, changes.KEYS)
+        if spec.kind == changes.SECTION:
+            dates = {"earlier": earlier, "later": later}
+            changes.add_keys(connection, model.name, spec.as_of_keys, dates)
+        else:
+            changes.add_days(connection, model.name, earlier, later)
+            if spec.kind == changes.MONTH:
+                changes.days_to_months(connection, model.name)
+    changes.record(connection, model.name, changes.KEYS, key_kind=spec.kind)
 
-    day = STUDENT_DAY_MODELS[model.name]
-    keys = f"(select * from _run_change_key where relation = '{model.name}')"
-    # Three passes, so that each filter names one column of one table and
-    # DuckDB pushes it down into the model's SQL: every day of some
-    # students, every student on some days, then single student-days.
-    passes = [
-        f"student_id in (select student_id from {keys} where day is null)",
-        f"{day} in (select day from {keys} where student_id is null)",
-        f"student_id in (select student_id from {keys} where day is not null) "
-        f"and {day} in (select day from {keys} where student_id is not null) "
-        f"and exists (select 1 from {keys} k where k.student_id = "
-        f"{model.name}.student_id and k.day = {model.name}.{day})",
-    ]
-    for condition in passes:
+    sql = model.sql
+    if spec.narrowed_input:
+        condition = key_filter(spec, model.name)
+        narrowed = f"(select * from {spec.narrowed_input} where {condition})"
+        sql = re.sub(rf"\b{spec.narrowed_input}\b", narrowed, sql)
+    shapes = _shapes_present(connection, model.name)
+    for condition in _passes(spec, model.name, shapes):
         connection.execute(f"delete from {model.name} where {condition}")
         connection.execute(
             f"insert into {model.name}\n"
-            f"select * from (\n{model.sql}\n) as {model.name}\nwhere {condition}"
+            f"select * from (\n{sql}\n) as {model.name}\nwhere {condition}"
         )
+
+
+def _whole_students_changed(
+    connection: duckdb.DuckDBPyConnection, relations: list[str]
+) -> bool:
+    """Whether a key of every day of a student is among those of `relations`:
+    it reaches every month."""
+    return connection.execute(
+        "select count(*) > 0 from _run_change_key "
+        "where list_contains(?, relation) and day is null",
+        [relations],
+    ).fetchone()[0]
+
+
+def _keys_of(relation: str) -> str:
+    return f"(select * from _run_change_key where relation = '{relation}')"
+
+
+# The shapes of a student-day key: a whole student, a whole day, one of each.
+WHOLE_STUDENT, WHOLE_DAY, ONE_STUDENT_DAY = "student", "day", "student_day"
+
+
+def _shapes_present(connection: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    """The shapes of key recorded for `relation`: a pass for a shape with
+    no key would still run the model's SQL."""
+    found = connection.execute(
+        "select bool_or(day is null), bool_or(student_id is null), "
+        "bool_or(student_id is not null and day is not null) "
+        f"from {_keys_of(relation)}"
+    ).fetchone()
+    shapes = (WHOLE_STUDENT, WHOLE_DAY, ONE_STUDENT_DAY)
+    return {shape for shape, present in zip(shapes, found, strict=True) if present}
+
+
+def _passes(spec: Keyed, keys_of: str, shapes: set[str] | None = None) -> list[str]:
+    """Conditions on the rows of a relation keyed as `spec` says, at the
+    keys this run recorded for `keys_of` (of the shapes given, else all)."""
+    keys = _keys_of(keys_of)
+    if spec.kind in (changes.SECTION, changes.MONTH):
+        if shapes is not None and not shapes:
+            return []
+        if spec.kind == changes.MONTH:
+            return [f"{spec.day_column} in (select day from {keys})"]
+        return [f"section_id in (select section_id from {keys})"]
+    # Three passes: every day of some students, every student on some days,
+    # then single student-days, each led by filters on one column that
+    # DuckDB pushes down to the tables the model reads.
+    day = spec.day_column
+    single = f"{keys} where student_id is not null and day is not null"
+    passes = {
+        WHOLE_STUDENT: f"student_id in (select student_id from {keys} "
+        "where day is null)",
+        WHOLE_DAY: f"{day} in (select day from {keys} where student_id is null)",
+        ONE_STUDENT_DAY: f"student_id in (select student_id from {single}) "
+        f"and {day} in (select day from {single}) "
+        f"and (student_id, {day}) in (select student_id, day from {single})",
+    }
+    return [c for shape, c in passes.items() if shapes is None or shape in shapes]
+
+
+def key_filter(spec: Keyed, keys_of: str) -> str:
+    """The same as one condition."""
+    return " or ".join(f"({c})" for c in _passes(spec, keys_of))
 
 
 def _record_full_change(
@@ -170,7 +284,7 @@ def _record_full_change(
     where the raw table did; any other rebuild changed everywhere."""
     if plan.keyed_upstream:
         changes.copy_keys(connection, model.name, plan.keyed_upstream)
-        changes.record(connection, model.name, changes.KEYS)
+        changes.record(connection, model.name, changes.KEYS, key_kind=plan.key_kind)
     else:
         changes.record(connection, model.name, changes.ALL)
 
@@ -185,19 +299,51 @@ def _is_projection(model: Model) -> bool:
     )
 
 
-def suite_unchanged(connection: duckdb.DuckDBPyConnection, suite: Suite) -> bool:
-    """Whether every table a suite reads is as the build it was copied from
-    had it, where the suite passed: its result cannot have changed."""
+@dataclass(frozen=True)
+class SuiteScope:
+    """Where a suite is evaluated this run: not at all, on the rows of the
+    keys its model was rebuilt at, or on whole tables."""
+
+    unchanged: bool
+    # Each keyed table the suite reads and the condition that restricts it
+    # to those keys; empty for whole tables.
+    restricted: dict[str, str]
+
+
+def suite_scope(connection: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteScope:
+    """A suite whose tables are as the build it was copied from had them,
+    where it passed, cannot fail now. A suite decided key by key, whose
+    model was rebuilt at some keys, need only see the rows of those keys in
+    every keyed table it reads, provided its other tables did not change:
+    the rows of the other keys are those that passed before."""
     queries = [rule.query for rule in suite.rules]
     relations = {suite.model} | {t for q in queries for t in TABLE_NAME.findall(q)}
+    as_of_moved = False
     if any("_build_info" in query for query in queries):
         as_of_moved = connection.execute(
             "select as_of_date is distinct from previous_as_of_date from _build_info"
         ).fetchone()[0]
-        if as_of_moved:
-            return False
-    changed = [changes.change_of(connection, name) for name in sorted(relations)]
-    return all(change == changes.NONE for change in changed)
+    changed = changes.changes_of(connection, sorted(relations))
+    if not as_of_moved and all(c == changes.NONE for c, _ in changed.values()):
+        return SuiteScope(unchanged=True, restricted={})
+
+    spec = KEYED_MODELS.get(suite.model)
+    if not (suite.by_key and spec and changed[suite.model][0] == changes.KEYS):
+        return SuiteScope(unchanged=False, restricted={})
+    keyed = {
+        name: KEYED_MODELS[name]
+        for name in relations
+        if name in KEYED_MODELS and KEYED_MODELS[name].kind == spec.kind
+    }
+    others_unchanged = all(
+        changed[name][0] == changes.NONE for name in relations if name not in keyed
+    )
+    if not others_unchanged:
+        return SuiteScope(unchanged=False, restricted={})
+    restricted = {
+        name: key_filter(name_spec, suite.model) for name, name_spec in keyed.items()
+    }
+    return SuiteScope(unchanged=False, restricted=restricted)
 
 
 def _current_parameters(

@@ -109,13 +109,48 @@ def release_all() -> None:
         release(path)
 
 
-def validate(path: Path, suite: Suite, *, keep_open: bool = False) -> SuiteResult:
+# Where a suite evaluated in part finds its tables' rows of the keys a run
+# rebuilt (warehouse/incremental.py): the same names, first on the path.
+SCOPE_SCHEMA = "scope"
+
+
+def copy_scope(connection, restricted: dict[str, str]) -> None:
+    """Copy each table's rows that meet its condition into the scope schema."""
+    connection.execute(f"create schema if not exists {SCOPE_SCHEMA}")
+    for name, condition in restricted.items():
+        connection.execute(
+            f"create or replace table {SCOPE_SCHEMA}.{name} as "
+            f"select * from {name} where {condition}"
+        )
+
+
+def drop_scope(connection) -> None:
+    connection.execute(f"drop schema if exists {SCOPE_SCHEMA} cascade")
+
+
+def validate(
+    path: Path, suite: Suite, *, keep_open: bool = False, scoped: bool = False
+) -> SuiteResult:
     """Evaluate one suite against the warehouse file at `path`.
 
     With `keep_open`, the connection stays for the next suite on the same
-    file (the pipeline's checks); `release` closes it.
+    file (the pipeline's checks); `release` closes it. With `scoped`, the
+    tables of the `scope` schema stand in for those of the same name.
     """
-    return validate_all(path, [suite], keep_open=keep_open)[0]
+    if not scoped:
+        return validate_all(path, [suite], keep_open=keep_open)[0]
+    session = _session(path)
+    session.connection.commit()
+    session.connection.exec_driver_sql(f"set search_path = '{SCOPE_SCHEMA},main'")
+    try:
+        result = _validate(session.source, suite, schema=SCOPE_SCHEMA)
+    finally:
+        session.connection.exec_driver_sql("reset search_path")
+        # Its snapshot must not hold the scope tables the caller drops next.
+        session.connection.commit()
+    if not keep_open:
+        release(path)
+    return result
 
 
 def validate_all(
@@ -131,12 +166,18 @@ def validate_all(
     return results
 
 
-def _validate(source, suite: Suite) -> SuiteResult:
+def _validate(source, suite: Suite, schema: str | None = None) -> SuiteResult:
     gx = _import_great_expectations()
     failures: list[str] = []
 
     if suite.expectations:
-        table = source.add_table_asset(name=suite.model, table_name=suite.model)
+        name = f"{suite.model}_{uuid.uuid4().hex[:8]}"
+        if schema:
+            # A table asset's own schema setting is deprecated.
+            query = f"select * from {schema}.{suite.model}"
+            table = source.add_query_asset(name=name, query=query)
+        else:
+            table = source.add_table_asset(name=name, table_name=suite.model)
         batch = table.add_batch_definition_whole_table("whole").get_batch()
         expectations = gx.ExpectationSuite(name=f"{suite.model}_suite")
         for expectation in suite.expectations:

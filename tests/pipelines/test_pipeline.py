@@ -14,8 +14,12 @@ from sqlalchemy import text
 from operational import migrate
 from operational.db import make_engine
 from operational.settings import Settings
-from pipelines.run import run_pipeline
-from tests.support.attendance_school import build_attendance_school
+from pipelines.run import PASSED_ON_KEYS, run_pipeline
+from tests.support.attendance_school import (
+    build_attendance_school,
+    day,
+    record_absence,
+)
 from tests.warehouse.compare import table_contents
 from warehouse.incremental import SKIPPED
 from warehouse.models import discover_models
@@ -75,6 +79,25 @@ def test_a_second_run_gives_identical_tables_and_spares_readers(district):
     )
     reader.close()
     assert table_contents(settings.warehouse_path) == before
+
+
+def test_a_change_for_one_student_day_is_checked_on_that_day(district):
+    settings, engine, built = district
+    record_absence(engine, built, "D", day(29), "EA")
+
+    run = run_pipeline(settings, as_of=AS_OF)
+
+    assert run.published, run.failures
+    checks = {s.name: s.detail for s in run.steps if s.kind == "check"}
+    assert checks["fct_student_day:expectations"] == PASSED_ON_KEYS
+    # Its rows were copied aside for the check and are gone again.
+    reader = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    schemas = reader.execute(
+        "select schema_name from information_schema.schemata "
+        "where catalog_name = current_database()"
+    ).fetchall()
+    reader.close()
+    assert "scope" not in {name for (name,) in schemas}
 
 
 def test_killed_run_leaves_the_old_warehouse_readable(district):

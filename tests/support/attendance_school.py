@@ -75,3 +75,18 @@ def build_attendance_school(engine: Engine) -> AttendanceSchool:
                 minutes_absent=minutes,
             )
     return AttendanceSchool(school, ids)
+
+
+def record_absence(
+    engine: Engine, built: AttendanceSchool, name: str, date: dt.date, code: str
+) -> None:
+    """One more day of attendance for a student, through the services."""
+    with session_scope(engine) as session:
+        attendance.record_daily(
+            session,
+            ACTOR,
+            student_id=built.student_ids[name],
+            school_id=built.school.school.school_id,
+            attendance_date=date,
+            code=code,
+        )

@@ -30,3 +30,17 @@ def table_contents(path: Path | str) -> dict[str, list[tuple]]:
         }
     finally:
         connection.close()
+
+
+def run_keys(path: Path | str, relation: str, columns: str) -> list[tuple]:
+    """The keys the last run recorded for a relation, as those columns of
+    `_run_change_key`, sorted."""
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        return connection.execute(
+            f"select distinct {columns} from _run_change_key "
+            "where relation = ? order by all",
+            [relation],
+        ).fetchall()
+    finally:
+        connection.close()

@@ -2,6 +2,7 @@
 rebuilds only what the change reaches."""
 
 import datetime as dt
+import shutil
 
 import duckdb
 import pytest
@@ -12,12 +13,18 @@ from operational.db import make_engine, session_scope
 from operational.models import DailyAttendance, Enrollment
 from operational.services import attendance, records
 from operational.settings import Settings
-from tests.support.attendance_school import build_attendance_school, day
+from tests.support.attendance_school import (
+    build_attendance_school,
+    day,
+    record_absence,
+)
 from tests.support.databases import fresh_postgres_database
 from tests.support.school import ACTOR
-from tests.warehouse.compare import table_contents
-from warehouse.incremental import FULL, PARTIAL, SKIPPED
+from tests.warehouse.compare import run_keys, table_contents
+from warehouse.expectations import SUITES
+from warehouse.incremental import FULL, PARTIAL, SKIPPED, suite_scope
 from warehouse.models import discover_models
+from warehouse.quality import copy_scope, validate
 from warehouse.refresh import RefreshResult, refresh
 
 AS_OF = dt.date(2025, 9, 30)
@@ -75,15 +82,7 @@ def modes(result: RefreshResult) -> dict[str, str]:
 
 
 def changed_keys(path, relation: str) -> list[tuple]:
-    connection = duckdb.connect(str(path), read_only=True)
-    try:
-        return connection.execute(
-            "select distinct student_id, day from _run_change_key "
-            "where relation = ? order by all",
-            [relation],
-        ).fetchall()
-    finally:
-        connection.close()
+    return run_keys(path, relation, "student_id, day")
 
 
 def check_incremental_equals_full(url, tmp_path):
@@ -140,15 +139,7 @@ def school(tmp_path):
 def test_a_change_for_one_student_rebuilds_only_that_student_day(school, tmp_path):
     engine, built, url, warehouse = school
     b = built.student_ids["B"]
-    with session_scope(engine) as session:
-        attendance.record_daily(
-            session,
-            ACTOR,
-            student_id=b,
-            school_id=built.school.school.school_id,
-            attendance_date=day(29),
-            code="UA",
-        )
+    record_absence(engine, built, "B", day(29), "UA")
 
     result = build(warehouse, url, full=False)
     rebuilt = tmp_path / "full.duckdb"
@@ -199,12 +190,15 @@ def test_a_later_as_of_date_adds_the_days_since_for_everyone(tmp_path):
 
     assert modes(result)["int_membership_day"] == PARTIAL
     assert modes(result)["fct_student_day"] == PARTIAL
-    # Saturday 27, Sunday 28 and Monday 29, for every student.
+    # Saturday 27, Sunday 28 and Monday 29, for every student, and so the
+    # membership counts of September.
     assert changed_keys(warehouse, "int_membership_day") == [
         (None, day(27)),
         (None, day(28)),
         (None, day(29)),
     ]
+    assert modes(result)["mart_enrollment_trends"] == PARTIAL
+    assert changed_keys(warehouse, "mart_enrollment_trends") == [(None, day(1))]
     after = table_contents(warehouse)
     assert after == table_contents(rebuilt)
     # Monday 29 is a membership day of all four students.
@@ -225,6 +219,8 @@ def test_a_deleted_enrollment_removes_the_students_days(school, tmp_path):
     assert modes(result)["int_membership_day"] == PARTIAL
     assert modes(result)["fct_student_day"] == PARTIAL
     assert changed_keys(warehouse, "int_membership_day") == [(d, None)]
+    # Every day of a student may be in any month.
+    assert modes(result)["mart_enrollment_trends"] == FULL
     after = table_contents(warehouse)
     assert after == table_contents(rebuilt)
     assert not [row for row in after["fct_student_day"] if row[0] == d]
@@ -255,3 +251,64 @@ def test_staging_models_are_projections_of_one_raw_table():
         assert len(model.upstream) == 1, model.name
         for clause in (" join ", "group by", " over ", "union", "distinct"):
             assert clause not in body, (model.name, clause)
+
+
+def test_a_suite_decided_by_key_checks_only_the_rebuilt_keys(school):
+    engine, built, url, warehouse = school
+    record_absence(engine, built, "B", day(29), "UA")
+    build(warehouse, url, full=False)
+    (suite,) = [s for s in SUITES if s.model == "fct_student_day"]
+
+    connection = duckdb.connect(str(warehouse))
+    scope = suite_scope(connection, suite)
+    # The attendance its rules read is restricted to the same key; the
+    # calendar and the schools did not change.
+    assert not scope.unchanged
+    assert sorted(scope.restricted) == ["fct_student_day", "stg_daily_attendance"]
+    copy_scope(connection, scope.restricted)
+    b = built.student_ids["B"]
+    assert connection.execute(
+        "select student_id, calendar_date, attendance_category "
+        "from scope.fct_student_day"
+    ).fetchall() == [(b, day(29), "unexcused_absence")]
+    assert connection.execute(
+        "select count(*) from scope.stg_daily_attendance"
+    ).fetchone() == (1,)
+    connection.close()
+    # Great Expectations keeps the file open until the process ends, so the
+    # broken case gets a file of its own.
+    broken = warehouse.with_name("broken.duckdb")
+    shutil.copyfile(warehouse, broken)
+    connection = duckdb.connect(str(broken))
+    connection.execute(
+        "insert into scope.fct_student_day select * from scope.fct_student_day"
+    )
+    connection.close()
+
+    assert validate(warehouse, suite, scoped=True).passed
+    # The same day twice among the rows checked fails the key.
+    result = validate(broken, suite, scoped=True)
+    assert not result.passed
+    assert result.failures == (
+        "expect_compound_columns_to_be_unique("
+        "column_list=['student_id', 'school_id', 'calendar_date'])",
+    )
+
+
+def test_a_suite_is_checked_whole_when_a_table_it_reads_changed_whole(school):
+    engine, built, url, warehouse = school
+    record_absence(engine, built, "B", day(29), "UA")
+    build(warehouse, url, full=False)
+    connection = duckdb.connect(str(warehouse))
+    # As if the calendar had been rebuilt whole in the same run.
+    connection.execute(
+        "update _run_change set change = 'all', key_kind = null "
+        "where relation = 'dim_date'"
+    )
+    (suite,) = [s for s in SUITES if s.model == "fct_student_day"]
+
+    scope = suite_scope(connection, suite)
+    connection.close()
+
+    assert not scope.unchanged
+    assert scope.restricted == {}

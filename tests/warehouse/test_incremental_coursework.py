@@ -1,0 +1,142 @@
+"""The coursework models are rebuilt by section: a change to one section's
+work, or a later as-of date, rebuilds that section's rows and ends where a
+full build ends (the test district's Algebra, listed in
+`district_operations.py`)."""
+
+import datetime as dt
+import shutil
+
+import duckdb
+import pytest
+
+from operational.db import make_engine, session_scope
+from operational.services import submissions
+from tests.support.school import ACTOR
+from tests.warehouse.compare import run_keys, table_contents
+from tests.warehouse.conftest import settings_for
+from tests.warehouse.district import AS_OF, TEACHER, rows
+from warehouse.incremental import PARTIAL, SKIPPED
+from warehouse.refresh import refresh
+
+COURSEWORK = (
+    "int_coursework_item",
+    "mart_coursework_completion",
+    "mart_coursework_completion_student",
+)
+
+
+@pytest.fixture
+def copied(marts_district, tmp_path):
+    """The test district's database and warehouse, copied for a test to
+    change."""
+    built, district = marts_district
+    shutil.copyfile(built.parent / "quad.db", tmp_path / "quad.db")
+    shutil.copyfile(built, tmp_path / "incremental.duckdb")
+    return f"sqlite:///{tmp_path / 'quad.db'}", tmp_path, district
+
+
+def build(path, url, as_of, *, full: bool):
+    connection = duckdb.connect(str(path))
+    try:
+        return refresh(connection, url, settings_for(url), as_of, full=full)
+    finally:
+        connection.close()
+
+
+def section_keys(path, relation: str) -> list:
+    return run_keys(path, relation, "student_id, day, section_id")
+
+
+def assignment_id(url: str, title: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        found = connection.exec_driver_sql(
+            "select assignment_id from assignment where title = ?", (title,)
+        ).scalar_one()
+    engine.dispose()
+    return found
+
+
+def rebuilt_equals_full(url, directory, as_of):
+    full = directory / "full.duckdb"
+    build(full, url, as_of, full=True)
+    assert table_contents(directory / "incremental.duckdb") == table_contents(full)
+
+
+def test_a_late_hand_in_rebuilds_its_section(copied):
+    url, directory, district = copied
+    algebra = district.sections["ALG-25"].section_id
+    first = assignment_id(url, "A1")
+    w5 = district.students["W5"]
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        # W5 hands A1 in on October 14, 34 days late: the penalty is capped
+        # at 50%, so 6 points count as 3.
+        key = {"assignment_id": first, "student_id": w5}
+        submissions.submit(session, ACTOR, submitted_date=dt.date(2025, 10, 14), **key)
+        submissions.record_score(session, TEACHER, points_earned=6, **key)
+    engine.dispose()
+
+    result = build(directory / "incremental.duckdb", url, AS_OF, full=False)
+
+    for name in COURSEWORK:
+        assert result.models[name].mode == PARTIAL, name
+        assert section_keys(directory / "incremental.duckdb", name) == [
+            (None, None, algebra)
+        ]
+    assert result.models["fct_student_day"].mode == SKIPPED
+    connection = duckdb.connect(str(directory / "incremental.duckdb"))
+    (work,) = rows(
+        connection,
+        "select * from mart_coursework_completion_student where student_id = ?",
+        w5,
+    )
+    connection.close()
+    # A1 and A2 both late now; (3 + 10) of (10 + 20) points.
+    assert (work["n_submitted"], work["n_late"], work["n_missing"]) == (2, 2, 0)
+    assert work["average_score_percent"] == pytest.approx(1300 / 30)
+    rebuilt_equals_full(url, directory, AS_OF)
+
+
+def test_a_later_as_of_date_brings_work_due_into_its_section(copied):
+    url, directory, district = copied
+    algebra = district.sections["ALG-25"].section_id
+    the_day_after = AS_OF + dt.timedelta(days=1)
+
+    result = build(directory / "incremental.duckdb", url, the_day_after, full=False)
+
+    # A3 was due on the old as-of date, so it is due by the new one.
+    assert result.models["int_coursework_item"].mode == PARTIAL
+    assert section_keys(directory / "incremental.duckdb", "int_coursework_item") == [
+        (None, None, algebra)
+    ]
+    connection = duckdb.connect(str(directory / "incremental.duckdb"))
+    due = rows(
+        connection,
+        "select student_id, item_status from int_coursework_item "
+        "where assignment_id = ?",
+        assignment_id(url, "A3"),
+    )
+    connection.close()
+    ids = district.students
+    assert {row["student_id"]: row["item_status"] for row in due} == {
+        ids["W1"]: "on_time",
+        ids["W2"]: "missing",
+        ids["W3"]: "missing",
+        ids["W5"]: "missing",
+    }
+    rebuilt_equals_full(url, directory, the_day_after)
+
+
+def test_a_day_with_nothing_due_or_handed_in_rebuilds_no_section(copied):
+    url, directory, _ = copied
+    build(directory / "incremental.duckdb", url, dt.date(2025, 10, 16), full=False)
+
+    # Nothing is due on the 16th and nothing was handed in on the 17th.
+    later = dt.date(2025, 10, 17)
+    result = build(directory / "incremental.duckdb", url, later, full=False)
+
+    for name in COURSEWORK:
+        assert result.models[name].mode == PARTIAL, name
+        assert section_keys(directory / "incremental.duckdb", name) == []
+    rebuilt_equals_full(url, directory, later)
