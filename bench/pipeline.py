@@ -9,7 +9,8 @@ For one synthetic district it measures, each stage in a process of its own
   runs (no Dagster, no checks): the fastest way DuckDB offers;
 - pipeline full: the Dagster job in-process, checks and publish included;
 - pipeline incremental: the same job after one school day of changes
-  (attendance for the next day, corrections of the day before).
+  (attendance for the next day, corrections of the day before, work handed
+  in that day).
 
     .venv/bin/python bench/pipeline.py --size district
 
@@ -166,14 +167,22 @@ def next_day(url: str) -> dt.date:
 
 def one_school_day(url: str) -> dict:
     """The next day's attendance for 8% of students, through the services,
-    and 200 corrections of the day before."""
+    200 corrections of the day before, and 2,000 pieces of work handed in
+    that day that were due in the week before (the work due later is not
+    published yet)."""
     import random
 
     from sqlalchemy import select
 
     from operational.db import make_engine, session_scope
-    from operational.models import DailyAttendance, Enrollment
-    from operational.services import attendance
+    from operational.models import (
+        Assignment,
+        DailyAttendance,
+        Enrollment,
+        SectionEnrollment,
+        Submission,
+    )
+    from operational.services import attendance, submissions
 
     day = next_day(url)
     rng = random.Random(SEED)
@@ -213,8 +222,40 @@ def one_school_day(url: str) -> dict:
                 code=None,
                 reason="note from home",
             )
+
+        not_handed_in = (
+            select(Assignment.assignment_id, SectionEnrollment.student_id)
+            .join(
+                SectionEnrollment,
+                SectionEnrollment.section_id == Assignment.section_id,
+            )
+            .outerjoin(
+                Submission,
+                (Submission.assignment_id == Assignment.assignment_id)
+                & (Submission.student_id == SectionEnrollment.student_id),
+            )
+            .where(
+                Assignment.is_published,
+                Assignment.due_date.between(day - dt.timedelta(days=7), day),
+                SectionEnrollment.entry_date <= day,
+                SectionEnrollment.exit_date.is_(None)
+                | (SectionEnrollment.exit_date >= day),
+                Submission.submission_id.is_(None),
+            )
+            .order_by(Assignment.assignment_id, SectionEnrollment.student_id)
+        )
+        candidates = session.execute(not_handed_in).all()
+        work = rng.sample(candidates, k=min(2000, len(candidates)))
+        for assignment_id, student_id in work:
+            submissions.submit(
+                session,
+                "bench:student",
+                assignment_id=assignment_id,
+                student_id=student_id,
+                submitted_date=day,
+            )
     engine.dispose()
-    return {"rows": len(rows) + len(yesterday)}
+    return {"rows": len(rows) + len(yesterday) + len(work)}
 
 
 def seeded_database(size: str) -> Path:
