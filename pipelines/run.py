@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from dagster import DagsterEventType, DagsterInstance
 
 from operational.settings import Settings, get_settings
+from pipelines.checks import PASSED, PASSED_ON_KEYS
 from pipelines.definitions import build_definitions
 from pipelines.resources import WarehouseResource
 from warehouse.incremental import SKIPPED
-
-PASSED, PASSED_ON_KEYS = "passed", "passed on the keys rebuilt"
 
 log = logging.getLogger(__name__)
 
@@ -129,14 +128,10 @@ def step_from_event(entry) -> Step | None:
     if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
         evaluation = event.event_specific_data
         metadata = {k: v.value for k, v in evaluation.metadata.items()}
-        if not evaluation.passed:
-            detail = str(metadata.get("failures"))
-        elif metadata.get("outcome") == SKIPPED:
-            detail = SKIPPED
-        elif metadata.get("rows_checked") == "keys rebuilt":
-            detail = PASSED_ON_KEYS
+        if evaluation.passed:
+            detail = metadata.get("outcome", PASSED)
         else:
-            detail = PASSED
+            detail = str(metadata.get("failures"))
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         return Step(name, "check", None, None, detail)
     if event.event_type == DagsterEventType.STEP_FAILURE:

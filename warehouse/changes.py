@@ -3,7 +3,7 @@
 Each raw table a run loads and each model it builds gets a row in
 `_run_change`: its rows did not change ("none"), changed only at some keys
 ("keys", listed in `_run_change_key`), or changed in a way no key describes
-("all"). A key is of one of two kinds:
+("all"). A key is of one of three kinds:
 
 - a student and a day ("student_day"): an empty student means every student
   on that day, an empty day every day of that student;
@@ -116,12 +116,6 @@ def record_raw_delta(
     return change
 
 
-def change_of(connection: duckdb.DuckDBPyConnection, relation: str) -> str:
-    """How `relation` changed in this run; one the run did not record is
-    taken to have changed in every way."""
-    return changes_of(connection, [relation])[relation][0]
-
-
 def changes_of(
     connection: duckdb.DuckDBPyConnection, relations: list[str]
 ) -> dict[str, tuple[str, str | None]]:
@@ -174,22 +168,9 @@ def add_keys(
     )
 
 
-def add_months_of_days(
-    connection: duckdb.DuckDBPyConnection, relation: str, sources: list[str]
-) -> None:
-    """Record for `relation` the months of the days its `sources` changed."""
-    if not sources:
-        return
-    connection.execute(
-        "insert into _run_change_key select distinct ?, null, "
-        "date_trunc('month', day)::date, null from _run_change_key "
-        "where list_contains(?, relation) and day is not null",
-        [relation, sources],
-    )
-
-
 def days_to_months(connection: duckdb.DuckDBPyConnection, relation: str) -> None:
-    """Turn the days recorded for `relation` into their months, once each."""
+    """Turn the keys recorded for `relation` into the months of their
+    days, once each."""
     connection.execute(
         "create or replace temp table _months as select distinct relation, "
         "null::bigint as student_id, date_trunc('month', day)::date as day, "

@@ -162,11 +162,7 @@ def _plan(
     kinds = {upstream[name][1] for name in keyed}
     only_keys_changed = all(change != changes.ALL for change, _ in upstream.values())
     spec = KEYED_MODELS.get(model.name)
-    if spec and spec.kind == changes.MONTH:
-        kinds = {changes.MONTH} if kinds <= {changes.STUDENT_DAY} else kinds
-        if _whole_students_changed(connection, keyed):
-            kinds.add(changes.ALL)
-    if spec and only_keys_changed and kinds <= {spec.kind}:
+    if spec and only_keys_changed and _keys_fit(connection, spec, kinds, keyed):
         if not moved:
             reason = "some keys changed"
             return _Plan(PARTIAL, reason, keyed, spec.kind)
@@ -184,10 +180,7 @@ def _rebuild_part(
     connection: duckdb.DuckDBPyConnection, model: Model, plan: _Plan
 ) -> None:
     spec = KEYED_MODELS[model.name]
-    if spec.kind == changes.MONTH:
-        changes.add_months_of_days(connection, model.name, plan.keyed_upstream)
-    else:
-        changes.copy_keys(connection, model.name, plan.keyed_upstream)
+    changes.copy_keys(connection, model.name, plan.keyed_upstream)
     if plan.previous_as_of is not None:
         as_of = _current_parameters(connection, model)["as_of_date"]
         earlier, later = sorted([plan.previous_as_of, as_of])
@@ -196,8 +189,8 @@ def _rebuild_part(
             changes.add_keys(connection, model.name, spec.as_of_keys, dates)
         else:
             changes.add_days(connection, model.name, earlier, later)
-            if spec.kind == changes.MONTH:
-                changes.days_to_months(connection, model.name)
+    if spec.kind == changes.MONTH:
+        changes.days_to_months(connection, model.name)
     changes.record(connection, model.name, changes.KEYS, key_kind=spec.kind)
 
     sql = model.sql
@@ -206,7 +199,9 @@ def _rebuild_part(
         narrowed = f"(select * from {spec.narrowed_input} where {condition})"
         sql = re.sub(rf"\b{spec.narrowed_input}\b", narrowed, sql)
     shapes = _shapes_present(connection, model.name)
-    for condition in _passes(spec, model.name, shapes):
+    for shape, condition in _passes(spec, model.name).items():
+        if shape not in shapes:
+            continue
         connection.execute(f"delete from {model.name} where {condition}")
         connection.execute(
             f"insert into {model.name}\n"
@@ -214,15 +209,23 @@ def _rebuild_part(
         )
 
 
-def _whole_students_changed(
-    connection: duckdb.DuckDBPyConnection, relations: list[str]
+def _keys_fit(
+    connection: duckdb.DuckDBPyConnection,
+    spec: Keyed,
+    kinds: set[str],
+    keyed_upstream: list[str],
 ) -> bool:
-    """Whether a key of every day of a student is among those of `relations`:
-    it reaches every month."""
-    return connection.execute(
+    """Whether the keys its upstream changed at are keys of the model's own:
+    of its kind, or for a monthly model student-days, each of one day."""
+    if spec.kind != changes.MONTH:
+        return kinds <= {spec.kind}
+    if not kinds <= {changes.STUDENT_DAY}:
+        return False
+    # A key of every day of a student reaches every month.
+    return not connection.execute(
         "select count(*) > 0 from _run_change_key "
         "where list_contains(?, relation) and day is null",
-        [relations],
+        [keyed_upstream],
     ).fetchone()[0]
 
 
@@ -230,8 +233,9 @@ def _keys_of(relation: str) -> str:
     return f"(select * from _run_change_key where relation = '{relation}')"
 
 
-# The shapes of a student-day key: a whole student, a whole day, one of each.
-WHOLE_STUDENT, WHOLE_DAY, ONE_STUDENT_DAY = "student", "day", "student_day"
+# The shapes of a key, each rebuilt in a pass of its own: a whole student,
+# a whole day, one student's day; one shape for the other kinds.
+WHOLE_STUDENT, WHOLE_DAY, ONE_STUDENT_DAY, ANY = "student", "day", "student_day", "any"
 
 
 def _shapes_present(connection: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
@@ -239,29 +243,26 @@ def _shapes_present(connection: duckdb.DuckDBPyConnection, relation: str) -> set
     no key would still run the model's SQL."""
     found = connection.execute(
         "select bool_or(day is null), bool_or(student_id is null), "
-        "bool_or(student_id is not null and day is not null) "
+        "bool_or(student_id is not null and day is not null), count(*) > 0 "
         f"from {_keys_of(relation)}"
     ).fetchone()
-    shapes = (WHOLE_STUDENT, WHOLE_DAY, ONE_STUDENT_DAY)
+    shapes = (WHOLE_STUDENT, WHOLE_DAY, ONE_STUDENT_DAY, ANY)
     return {shape for shape, present in zip(shapes, found, strict=True) if present}
 
 
-def _passes(spec: Keyed, keys_of: str, shapes: set[str] | None = None) -> list[str]:
-    """Conditions on the rows of a relation keyed as `spec` says, at the
-    keys this run recorded for `keys_of` (of the shapes given, else all)."""
+def _passes(spec: Keyed, keys_of: str) -> dict[str, str]:
+    """By shape, the conditions on the rows of a relation keyed as `spec`
+    says, at the keys this run recorded for `keys_of`."""
     keys = _keys_of(keys_of)
-    if spec.kind in (changes.SECTION, changes.MONTH):
-        if shapes is not None and not shapes:
-            return []
-        if spec.kind == changes.MONTH:
-            return [f"{spec.day_column} in (select day from {keys})"]
-        return [f"section_id in (select section_id from {keys})"]
-    # Three passes: every day of some students, every student on some days,
-    # then single student-days, each led by filters on one column that
-    # DuckDB pushes down to the tables the model reads.
+    if spec.kind == changes.SECTION:
+        return {ANY: f"section_id in (select section_id from {keys})"}
+    if spec.kind == changes.MONTH:
+        return {ANY: f"{spec.day_column} in (select day from {keys})"}
+    # Each pass is led by filters on one column that DuckDB pushes down to
+    # the tables the model reads.
     day = spec.day_column
     single = f"{keys} where student_id is not null and day is not null"
-    passes = {
+    return {
         WHOLE_STUDENT: f"student_id in (select student_id from {keys} "
         "where day is null)",
         WHOLE_DAY: f"{day} in (select day from {keys} where student_id is null)",
@@ -269,12 +270,11 @@ def _passes(spec: Keyed, keys_of: str, shapes: set[str] | None = None) -> list[s
         f"and {day} in (select day from {single}) "
         f"and (student_id, {day}) in (select student_id, day from {single})",
     }
-    return [c for shape, c in passes.items() if shapes is None or shape in shapes]
 
 
 def key_filter(spec: Keyed, keys_of: str) -> str:
     """The same as one condition."""
-    return " or ".join(f"({c})" for c in _passes(spec, keys_of))
+    return " or ".join(f"({c})" for c in _passes(spec, keys_of).values())
 
 
 def _record_full_change(

@@ -137,30 +137,26 @@ def validate(
     file (the pipeline's checks); `release` closes it. With `scoped`, the
     tables of the `scope` schema stand in for those of the same name.
     """
-    if not scoped:
-        return validate_all(path, [suite], keep_open=keep_open)[0]
-    session = _session(path)
-    session.connection.commit()
-    session.connection.exec_driver_sql(f"set search_path = '{SCOPE_SCHEMA},main'")
-    try:
-        result = _validate(session.source, suite, schema=SCOPE_SCHEMA)
-    finally:
-        session.connection.exec_driver_sql("reset search_path")
-        # Its snapshot must not hold the scope tables the caller drops next.
-        session.connection.commit()
-    if not keep_open:
-        release(path)
-    return result
+    return validate_all(path, [suite], keep_open=keep_open, scoped=scoped)[0]
 
 
 def validate_all(
-    path: Path, suites: list[Suite], *, keep_open: bool = False
+    path: Path, suites: list[Suite], *, keep_open: bool = False, scoped: bool = False
 ) -> list[SuiteResult]:
     """Evaluate several suites over one connection to the file at `path`."""
     session = _session(path)
     # End the connection's snapshot: tables built since must be seen.
     session.connection.commit()
-    results = [_validate(session.source, suite) for suite in suites]
+    schema = SCOPE_SCHEMA if scoped else None
+    if scoped:
+        session.connection.exec_driver_sql(f"set search_path = '{SCOPE_SCHEMA},main'")
+    try:
+        results = [_validate(session.source, suite, schema) for suite in suites]
+    finally:
+        if scoped:
+            session.connection.exec_driver_sql("reset search_path")
+            # Its snapshot must not hold the scope tables the caller drops.
+            session.connection.commit()
     if not keep_open:
         release(path)
     return results

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from operational import migrate
 from operational.db import make_engine
 from operational.settings import Settings
-from pipelines.run import PASSED_ON_KEYS, run_pipeline
+from pipelines.checks import PASSED_ON_KEYS
+from pipelines.run import run_pipeline
 from tests.support.attendance_school import (
     build_attendance_school,
     day,
