@@ -7,7 +7,9 @@ Each raw table a run loads and each model it builds gets a row in
 
 - a student and a day ("student_day"): an empty student means every student
   on that day, an empty day every day of that student;
-- a section ("section"): everything of one section's coursework;
+- an assignment ("assignment"): one piece of coursework, with its section;
+- a section ("section"): everything of one section's coursework, which an
+  assignment's key reaches through its section;
 - a month ("month", its first day in the day column): a monthly count.
 
 The models decide from it what to rebuild (warehouse/incremental.py), and
@@ -19,26 +21,50 @@ import datetime as dt
 import duckdb
 
 NONE, KEYS, ALL = "none", "keys", "all"
-STUDENT_DAY, SECTION, MONTH = "student_day", "section", "month"
+STUDENT_DAY, ASSIGNMENT, SECTION, MONTH = (
+    "student_day",
+    "assignment",
+    "section",
+    "month",
+)
 
 # The keys a changed raw row touches: the kind, and a query of them over the
 # changed rows (`{delta}`: the rows before and after that differ) giving
-# student_id, day and section_id. An empty part reaches further: an
-# enrollment touches every day of its student, a calendar day every student
-# on that date. A submission's section is its assignment's.
+# student_id, day, section_id and assignment_id. An empty part reaches
+# further: an enrollment touches every day of its student, a calendar day
+# every student on that date. A unit's or a roster's change touches every
+# assignment of its unit or section; a submission touches its assignment.
+_OF_ASSIGNMENTS = "select null, null, assignments.section_id, assignments.assignment_id"
 RAW_KEYS: dict[str, tuple[str, str]] = {
     "raw_daily_attendance": (
         STUDENT_DAY,
-        "select student_id, attendance_date, null from {delta}",
+        "select student_id, attendance_date, null, null from {delta}",
     ),
-    "raw_enrollment": (STUDENT_DAY, "select student_id, null, null from {delta}"),
-    "raw_calendar_day": (STUDENT_DAY, "select null, calendar_date, null from {delta}"),
-    "raw_assignment": (SECTION, "select null, null, section_id from {delta}"),
-    "raw_content_unit": (SECTION, "select null, null, section_id from {delta}"),
-    "raw_section_enrollment": (SECTION, "select null, null, section_id from {delta}"),
+    "raw_enrollment": (
+        STUDENT_DAY,
+        "select student_id, null, null, null from {delta}",
+    ),
+    "raw_calendar_day": (
+        STUDENT_DAY,
+        "select null, calendar_date, null, null from {delta}",
+    ),
+    "raw_assignment": (
+        ASSIGNMENT,
+        "select null, null, section_id, assignment_id from {delta}",
+    ),
+    "raw_content_unit": (
+        ASSIGNMENT,
+        f"{_OF_ASSIGNMENTS} from {{delta}} as units "
+        "inner join raw_assignment as assignments using (content_unit_id)",
+    ),
+    "raw_section_enrollment": (
+        ASSIGNMENT,
+        f"{_OF_ASSIGNMENTS} from {{delta}} as rosters "
+        "inner join raw_assignment as assignments using (section_id)",
+    ),
     "raw_submission": (
-        SECTION,
-        "select null, null, assignments.section_id from {delta} "
+        ASSIGNMENT,
+        f"{_OF_ASSIGNMENTS} from {{delta}} as submissions "
         "inner join raw_assignment as assignments using (assignment_id)",
     ),
 }
@@ -53,7 +79,7 @@ def start_run(connection: duckdb.DuckDBPyConnection) -> None:
     )
     connection.execute(
         "create or replace table _run_change_key (relation varchar not null, "
-        "student_id bigint, day date, section_id bigint)"
+        "student_id bigint, day date, section_id bigint, assignment_id bigint)"
     )
 
 
@@ -138,7 +164,8 @@ def copy_keys(
         return
     connection.execute(
         "insert into _run_change_key select distinct ?, student_id, day, "
-        "section_id from _run_change_key where list_contains(?, relation)",
+        "section_id, assignment_id from _run_change_key "
+        "where list_contains(?, relation)",
         [relation, sources],
     )
 
@@ -148,7 +175,7 @@ def add_days(
 ) -> None:
     """Every student's days after one date and up to another (ISO dates)."""
     connection.execute(
-        "insert into _run_change_key select ?, null, day::date, null from "
+        "insert into _run_change_key select ?, null, day::date, null, null from "
         "generate_series(?::date + 1, ?::date, interval 1 day) as days(day)",
         [relation, after, through],
     )
@@ -161,7 +188,7 @@ def add_keys(
     parameters: dict[str, object],
 ) -> None:
     """Record for `relation` the keys a query gives (student_id, day,
-    section_id), with its named parameters."""
+    section_id, assignment_id), with its named parameters."""
     connection.execute(
         f"insert into _run_change_key select distinct '{relation}', * from ({query})",
         parameters,
@@ -174,7 +201,8 @@ def days_to_months(connection: duckdb.DuckDBPyConnection, relation: str) -> None
     connection.execute(
         "create or replace temp table _months as select distinct relation, "
         "null::bigint as student_id, date_trunc('month', day)::date as day, "
-        "null::bigint as section_id from _run_change_key where relation = ?",
+        "null::bigint as section_id, null::bigint as assignment_id "
+        "from _run_change_key where relation = ?",
         [relation],
     )
     connection.execute("delete from _run_change_key where relation = ?", [relation])

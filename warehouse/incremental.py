@@ -6,19 +6,19 @@ built with keeps its table from the copied build: "skipped: unchanged".
 
 A keyed model's rows each depend only on the rows of one key
 (`warehouse/changes.py`): the student-day models on one student's day, the
-coursework models on one section's work, the monthly enrollment counts on
-one month. When their upstream changed only at some keys of their kind, or
-the as-of date moved, they delete the rows of those keys and insert them
-again from the model's own SQL, filtered to the same keys, so a partial
-build cannot drift from a full one. Any other change rebuilds the model
-whole.
+coursework items on one assignment, the coursework marts on one section's
+work, the monthly enrollment counts on one month. When their upstream
+changed only at some keys of their kind, or the as-of date moved, they
+delete the rows of those keys and insert them again from the model's own
+SQL, filtered to the same keys, so a partial build cannot drift from a full
+one. Any other change rebuilds the model whole.
 """
 
 import hashlib
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -36,23 +36,26 @@ FULL = "full"
 class Keyed:
     """How a keyed model's rows follow its keys."""
 
-    kind: str  # changes.STUDENT_DAY, SECTION or MONTH
+    kind: str  # changes.STUDENT_DAY, ASSIGNMENT, SECTION or MONTH
     day_column: str | None = None  # a student-day model's day, a monthly one's month
     # An upstream table filtered to the keys inside the model's SQL, where
-    # a filter on the model's output would not reach into its CTEs.
+    # a filter on the model's output would not reach into its CTEs, and for
+    # a monthly model the day column of that table.
     narrowed_input: str | None = None
-    # A section model's keys a moved as-of date reaches: a query of
-    # (student_id, day, section_id) with the earlier and the later date.
+    narrowed_day_column: str | None = None
+    # A coursework model's keys a moved as-of date reaches: a query of
+    # (student_id, day, section_id, assignment_id) with the earlier and the
+    # later date.
     as_of_keys: str | None = None
 
 
 # Coursework comes due the day after its due date and counts as handed in
 # from its submitted date: those are what a later as-of date changes.
 _COURSEWORK_AS_OF_KEYS = """
-select null, null, section_id from stg_assignment
+select null, null, section_id, assignment_id from stg_assignment
 where due_date >= $earlier::date and due_date < $later::date
 union
-select null, null, assignments.section_id
+select null, null, assignments.section_id, assignments.assignment_id
 from stg_submission as submissions
 inner join stg_assignment as assignments using (assignment_id)
 where submissions.submitted_date > $earlier::date
@@ -64,9 +67,18 @@ KEYED_MODELS: dict[str, Keyed] = {
     "int_membership_day": Keyed(changes.STUDENT_DAY, "calendar_date"),
     "fct_student_day": Keyed(changes.STUDENT_DAY, "calendar_date"),
     # Membership by month: a student's day changes the count of its month.
-    "mart_enrollment_trends": Keyed(changes.MONTH, "month"),
+    "mart_enrollment_trends": Keyed(
+        changes.MONTH,
+        "month",
+        narrowed_input="int_membership_day",
+        narrowed_day_column="calendar_date",
+    ),
+    # Projections of their raw tables, rebuilt at the assignments of the
+    # raw rows that changed.
+    "stg_assignment": Keyed(changes.ASSIGNMENT),
+    "stg_submission": Keyed(changes.ASSIGNMENT),
     "int_coursework_item": Keyed(
-        changes.SECTION,
+        changes.ASSIGNMENT,
         narrowed_input="stg_assignment",
         as_of_keys=_COURSEWORK_AS_OF_KEYS,
     ),
@@ -166,7 +178,8 @@ def _plan(
         if not moved:
             reason = "some keys changed"
             return _Plan(PARTIAL, reason, keyed, spec.kind)
-        as_of_reaches_keys = spec.kind != changes.SECTION or spec.as_of_keys
+        by_day = spec.kind in (changes.STUDENT_DAY, changes.MONTH)
+        as_of_reaches_keys = by_day or spec.as_of_keys
         as_of_moved = moved == ["as_of_date"] and "as_of_date" in built_with
         if as_of_moved and as_of_reaches_keys:
             reason = "the as-of date moved"
@@ -184,7 +197,7 @@ def _rebuild_part(
     if plan.previous_as_of is not None:
         as_of = _current_parameters(connection, model)["as_of_date"]
         earlier, later = sorted([plan.previous_as_of, as_of])
-        if spec.kind == changes.SECTION:
+        if spec.as_of_keys:
             dates = {"earlier": earlier, "later": later}
             changes.add_keys(connection, model.name, spec.as_of_keys, dates)
         else:
@@ -195,7 +208,7 @@ def _rebuild_part(
 
     sql = model.sql
     if spec.narrowed_input:
-        condition = key_filter(spec, model.name)
+        condition = _narrowing(spec, model.name)
         narrowed = f"(select * from {spec.narrowed_input} where {condition})"
         sql = re.sub(rf"\b{spec.narrowed_input}\b", narrowed, sql)
     shapes = _shapes_present(connection, model.name)
@@ -216,9 +229,10 @@ def _keys_fit(
     keyed_upstream: list[str],
 ) -> bool:
     """Whether the keys its upstream changed at are keys of the model's own:
-    of its kind, or for a monthly model student-days, each of one day."""
+    of its kind, assignments for a section model (each names its section),
+    or for a monthly model student-days, each of one day."""
     if spec.kind != changes.MONTH:
-        return kinds <= {spec.kind}
+        return kinds <= _fitting_kinds(spec.kind)
     if not kinds <= {changes.STUDENT_DAY}:
         return False
     # A key of every day of a student reaches every month.
@@ -227,6 +241,13 @@ def _keys_fit(
         "where list_contains(?, relation) and day is null",
         [keyed_upstream],
     ).fetchone()[0]
+
+
+def _fitting_kinds(kind: str) -> set[str]:
+    """The kinds of key whose rows a filter of this kind selects whole."""
+    if kind == changes.SECTION:
+        return {changes.SECTION, changes.ASSIGNMENT}
+    return {kind}
 
 
 def _keys_of(relation: str) -> str:
@@ -254,6 +275,8 @@ def _passes(spec: Keyed, keys_of: str) -> dict[str, str]:
     """By shape, the conditions on the rows of a relation keyed as `spec`
     says, at the keys this run recorded for `keys_of`."""
     keys = _keys_of(keys_of)
+    if spec.kind == changes.ASSIGNMENT:
+        return {ANY: f"assignment_id in (select assignment_id from {keys})"}
     if spec.kind == changes.SECTION:
         return {ANY: f"section_id in (select section_id from {keys})"}
     if spec.kind == changes.MONTH:
@@ -275,6 +298,20 @@ def _passes(spec: Keyed, keys_of: str) -> dict[str, str]:
 def key_filter(spec: Keyed, keys_of: str) -> str:
     """The same as one condition."""
     return " or ".join(f"({c})" for c in _passes(spec, keys_of).values())
+
+
+def _narrowing(spec: Keyed, keys_of: str) -> str:
+    """The condition on a model's narrowed input. A monthly model's input
+    is filtered on its days: by the range of the months first, which DuckDB
+    can answer from the table's row-group bounds, then month by month."""
+    if spec.kind != changes.MONTH:
+        return key_filter(spec, keys_of)
+    day, keys = spec.narrowed_day_column, _keys_of(keys_of)
+    return (
+        f"{day} >= (select min(day) from {keys}) "
+        f"and {day} < (select max(day) from {keys}) + interval 1 month "
+        f"and date_trunc('month', {day}) in (select day from {keys})"
+    )
 
 
 def _record_full_change(
@@ -333,7 +370,7 @@ def suite_scope(connection: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteSco
     keyed = {
         name: KEYED_MODELS[name]
         for name in relations
-        if name in KEYED_MODELS and KEYED_MODELS[name].kind == spec.kind
+        if name in KEYED_MODELS and _restrictable(connection, name, spec)
     }
     others_unchanged = all(
         changed[name][0] == changes.NONE for name in relations if name not in keyed
@@ -341,9 +378,31 @@ def suite_scope(connection: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteSco
     if not others_unchanged:
         return SuiteScope(unchanged=False, restricted={})
     restricted = {
-        name: key_filter(name_spec, suite.model) for name, name_spec in keyed.items()
+        name: key_filter(replace(spec, day_column=own.day_column), suite.model)
+        for name, own in keyed.items()
     }
     return SuiteScope(unchanged=False, restricted=restricted)
+
+
+def _restrictable(
+    connection: duckdb.DuckDBPyConnection, name: str, spec: Keyed
+) -> bool:
+    """Whether a keyed table's rows can be restricted to the keys of a model
+    keyed as `spec`: it is keyed alike, or by assignment for a section
+    model and it names the section."""
+    kind = KEYED_MODELS[name].kind
+    if kind == spec.kind:
+        return True
+    if kind not in _fitting_kinds(spec.kind):
+        return False
+    return bool(
+        connection.execute(
+            "select count(*) from information_schema.columns "
+            "where table_schema = 'main' and table_name = ? "
+            "and column_name = 'section_id'",
+            [name],
+        ).fetchone()[0]
+    )
 
 
 def _current_parameters(

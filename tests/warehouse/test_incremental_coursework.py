@@ -1,6 +1,7 @@
-"""The coursework models are rebuilt by section: a change to one section's
-work, or a later as-of date, rebuilds that section's rows and ends where a
-full build ends (the test district's Algebra, listed in
+"""The coursework items are rebuilt by assignment and the coursework marts
+by section: a change to one piece of work, or a later as-of date, rebuilds
+that assignment's items and its section's marts, and ends where a full
+build ends (the test district's Algebra, listed in
 `district_operations.py`)."""
 
 import datetime as dt
@@ -10,7 +11,8 @@ import duckdb
 import pytest
 
 from operational.db import make_engine, session_scope
-from operational.services import submissions
+from operational.models import SectionEnrollment
+from operational.services import rosters, submissions
 from tests.support.school import ACTOR
 from tests.warehouse.compare import run_keys, table_contents
 from tests.warehouse.conftest import settings_for
@@ -47,6 +49,10 @@ def section_keys(path, relation: str) -> list:
     return run_keys(path, relation, "student_id, day, section_id")
 
 
+def assignment_keys(path) -> list:
+    return run_keys(path, "int_coursework_item", "section_id, assignment_id")
+
+
 def assignment_id(url: str, title: str) -> int:
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -79,11 +85,12 @@ def test_a_late_hand_in_rebuilds_its_section(copied):
 
     result = build(directory / "incremental.duckdb", url, AS_OF, full=False)
 
+    path = directory / "incremental.duckdb"
     for name in COURSEWORK:
         assert result.models[name].mode == PARTIAL, name
-        assert section_keys(directory / "incremental.duckdb", name) == [
-            (None, None, algebra)
-        ]
+        assert section_keys(path, name) == [(None, None, algebra)]
+    assert assignment_keys(path) == [(algebra, first)]
+    assert result.models["stg_submission"].mode == PARTIAL
     assert result.models["fct_student_day"].mode == SKIPPED
     connection = duckdb.connect(str(directory / "incremental.duckdb"))
     (work,) = rows(
@@ -105,11 +112,12 @@ def test_a_later_as_of_date_brings_work_due_into_its_section(copied):
 
     result = build(directory / "incremental.duckdb", url, the_day_after, full=False)
 
-    # A3 was due on the old as-of date, so it is due by the new one.
+    # A3 was due on the old as-of date, so it is due by the new one; it is
+    # the only work of the district due then.
     assert result.models["int_coursework_item"].mode == PARTIAL
-    assert section_keys(directory / "incremental.duckdb", "int_coursework_item") == [
-        (None, None, algebra)
-    ]
+    path = directory / "incremental.duckdb"
+    assert assignment_keys(path) == [(algebra, assignment_id(url, "A3"))]
+    assert section_keys(path, "mart_coursework_completion") == [(None, None, algebra)]
     connection = duckdb.connect(str(directory / "incremental.duckdb"))
     due = rows(
         connection,
@@ -140,3 +148,71 @@ def test_a_day_with_nothing_due_or_handed_in_rebuilds_no_section(copied):
         assert result.models[name].mode == PARTIAL, name
         assert section_keys(directory / "incremental.duckdb", name) == []
     rebuilt_equals_full(url, directory, later)
+
+
+def test_a_deleted_submission_leaves_the_projection_and_the_items(copied):
+    url, directory, district = copied
+    first, w3 = assignment_id(url, "A1"), district.students["W3"]
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        # W3 handed nothing in, so cancelling the excuse deletes the row.
+        submissions.cancel_excuse(session, TEACHER, assignment_id=first, student_id=w3)
+    engine.dispose()
+
+    result = build(directory / "incremental.duckdb", url, AS_OF, full=False)
+
+    assert result.models["stg_submission"].mode == PARTIAL
+    connection = duckdb.connect(str(directory / "incremental.duckdb"))
+    handed_in = rows(
+        connection,
+        "select * from stg_submission where assignment_id = ? and student_id = ?",
+        first,
+        w3,
+    )
+    (item,) = rows(
+        connection,
+        "select item_status from int_coursework_item "
+        "where assignment_id = ? and student_id = ?",
+        first,
+        w3,
+    )
+    connection.close()
+    assert handed_in == []
+    assert item["item_status"] == "missing"
+    rebuilt_equals_full(url, directory, AS_OF)
+
+
+def test_a_roster_change_rebuilds_every_assignment_of_its_section(copied):
+    url, directory, district = copied
+    algebra = district.sections["ALG-25"].section_id
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        # W5 leaves Algebra on September 8: A1 and A2 came due after, but
+        # W5 handed A2 in, so only A1 stops counting for W5.
+        seat = (
+            session.query(SectionEnrollment)
+            .filter_by(section_id=algebra, student_id=district.students["W5"])
+            .one()
+        )
+        rosters.drop(
+            session, ACTOR, seat.section_enrollment_id, exit_date=dt.date(2025, 9, 8)
+        )
+    engine.dispose()
+
+    result = build(directory / "incremental.duckdb", url, AS_OF, full=False)
+
+    path = directory / "incremental.duckdb"
+    assert result.models["int_coursework_item"].mode == PARTIAL
+    titles = ("A1", "A2", "A3", "A4 draft")
+    assert assignment_keys(path) == sorted(
+        (algebra, assignment_id(url, title)) for title in titles
+    )
+    connection = duckdb.connect(str(path))
+    work = rows(
+        connection,
+        "select assignment_id from int_coursework_item where student_id = ?",
+        district.students["W5"],
+    )
+    connection.close()
+    assert [row["assignment_id"] for row in work] == [assignment_id(url, "A2")]
+    rebuilt_equals_full(url, directory, AS_OF)
