@@ -18,6 +18,7 @@ def warehouse_build(
     """This run's warehouse file, beside the published one: a copy of the
     published warehouse, so incremental loads continue from it, or an empty
     file for a full refresh. Dashboards never read it."""
+    quality.import_in_background()
     published = warehouse.published_path()
     build = warehouse.build_path(context.run.run_id)
     published.parent.mkdir(parents=True, exist_ok=True)
