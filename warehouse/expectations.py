@@ -50,8 +50,8 @@ class Suite:
     rules: tuple[NoRows, ...] = ()
     blocking: bool = True
     # Whether every expectation and rule is decided by the rows of one key
-    # of a keyed model (a student's day, a section) in each table it reads,
-    # so that a model rebuilt at some keys is checked on those keys' rows.
+    # of a keyed model (a student's day, a section, a month) in each table
+    # it reads, so that a model rebuilt at some keys is checked on those keys' rows.
     by_key: bool = False
 
 
@@ -208,6 +208,7 @@ SUITES: tuple[Suite, ...] = (
     Suite(
         "mart_school_attendance_monthly",
         (*key("school_id", "month"), between("attendance_rate", 0, 1)),
+        by_key=True,
     ),
     Suite(
         "fct_marks",

@@ -66,7 +66,19 @@ KEYED_MODELS: dict[str, Keyed] = {
     "stg_daily_attendance": Keyed(changes.STUDENT_DAY, "attendance_date"),
     "int_membership_day": Keyed(changes.STUDENT_DAY, "calendar_date"),
     "fct_student_day": Keyed(changes.STUDENT_DAY, "calendar_date"),
-    # Membership by month: a student's day changes the count of its month.
+    # Monthly counts: a student's day changes the count of its month.
+    "int_days_in_session": Keyed(
+        changes.MONTH,
+        "month",
+        narrowed_input="stg_calendar_day",
+        narrowed_day_column="calendar_date",
+    ),
+    "mart_school_attendance_monthly": Keyed(
+        changes.MONTH,
+        "month",
+        narrowed_input="fct_student_day",
+        narrowed_day_column="calendar_date",
+    ),
     "mart_enrollment_trends": Keyed(
         changes.MONTH,
         "month",
@@ -230,10 +242,10 @@ def _keys_fit(
 ) -> bool:
     """Whether the keys its upstream changed at are keys of the model's own:
     of its kind, assignments for a section model (each names its section),
-    or for a monthly model student-days, each of one day."""
+    or for a monthly model months and student-days, each of one day."""
     if spec.kind != changes.MONTH:
         return kinds <= _fitting_kinds(spec.kind)
-    if not kinds <= {changes.STUDENT_DAY}:
+    if not kinds <= {changes.STUDENT_DAY, changes.MONTH}:
         return False
     # A key of every day of a student reaches every month.
     return not connection.execute(

@@ -151,7 +151,10 @@ def test_a_change_for_one_student_rebuilds_only_that_student_day(school, tmp_pat
     assert built_as["int_membership_day"] == SKIPPED
     assert built_as["dim_school"] == SKIPPED
     assert built_as["mart_student_attendance"] == FULL
+    assert built_as["int_days_in_session"] == SKIPPED
+    assert built_as["mart_school_attendance_monthly"] == PARTIAL
     assert changed_keys(warehouse, "fct_student_day") == [(b, day(29))]
+    assert changed_keys(warehouse, "mart_school_attendance_monthly") == [(None, day(1))]
     after = table_contents(warehouse)
     assert after == table_contents(rebuilt)
     # B: 9 membership days, absent on the 18th and now the 29th.
@@ -197,8 +200,13 @@ def test_a_later_as_of_date_adds_the_days_since_for_everyone(tmp_path):
         (None, day(28)),
         (None, day(29)),
     ]
-    assert modes(result)["mart_enrollment_trends"] == PARTIAL
-    assert changed_keys(warehouse, "mart_enrollment_trends") == [(None, day(1))]
+    for monthly in (
+        "mart_enrollment_trends",
+        "int_days_in_session",
+        "mart_school_attendance_monthly",
+    ):
+        assert modes(result)[monthly] == PARTIAL, monthly
+        assert changed_keys(warehouse, monthly) == [(None, day(1))], monthly
     after = table_contents(warehouse)
     assert after == table_contents(rebuilt)
     # Monday 29 is a membership day of all four students.
@@ -221,6 +229,7 @@ def test_a_deleted_enrollment_removes_the_students_days(school, tmp_path):
     assert changed_keys(warehouse, "int_membership_day") == [(d, None)]
     # Every day of a student may be in any month.
     assert modes(result)["mart_enrollment_trends"] == FULL
+    assert modes(result)["mart_school_attendance_monthly"] == FULL
     after = table_contents(warehouse)
     assert after == table_contents(rebuilt)
     assert not [row for row in after["fct_student_day"] if row[0] == d]

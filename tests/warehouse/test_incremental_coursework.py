@@ -118,6 +118,10 @@ def test_a_later_as_of_date_brings_work_due_into_its_section(copied):
     path = directory / "incremental.duckdb"
     assert assignment_keys(path) == [(algebra, assignment_id(url, "A3"))]
     assert section_keys(path, "mart_coursework_completion") == [(None, None, algebra)]
+    # Of the monthly counts since September, only October's change.
+    for monthly in ("int_days_in_session", "mart_school_attendance_monthly"):
+        assert result.models[monthly].mode == PARTIAL, monthly
+        assert run_keys(path, monthly, "day") == [(dt.date(2025, 10, 1),)]
     connection = duckdb.connect(str(directory / "incremental.duckdb"))
     due = rows(
         connection,
