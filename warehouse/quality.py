@@ -145,13 +145,10 @@ SCOPE_SCHEMA = "scope"
 
 
 def copy_scope(connection, restricted: dict[str, str]) -> None:
-    """Copy each table's rows that meet its condition into the scope schema."""
+    """Copy each table's rows that its query gives into the scope schema."""
     connection.execute(f"create schema if not exists {SCOPE_SCHEMA}")
-    for name, condition in restricted.items():
-        connection.execute(
-            f"create or replace table {SCOPE_SCHEMA}.{name} as "
-            f"select * from {name} where {condition}"
-        )
+    for name, query in restricted.items():
+        connection.execute(f"create or replace table {SCOPE_SCHEMA}.{name} as {query}")
 
 
 def drop_scope(connection) -> None:

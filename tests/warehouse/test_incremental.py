@@ -21,8 +21,16 @@ from tests.support.attendance_school import (
 from tests.support.databases import fresh_postgres_database
 from tests.support.school import ACTOR
 from tests.warehouse.compare import run_keys, table_contents
+from warehouse import changes
 from warehouse.expectations import SUITES
-from warehouse.incremental import FULL, PARTIAL, SKIPPED, suite_scope
+from warehouse.incremental import (
+    FULL,
+    KEYED_MODELS,
+    PARTIAL,
+    SKIPPED,
+    key_rows,
+    suite_scope,
+)
 from warehouse.models import discover_models
 from warehouse.quality import copy_scope, validate
 from warehouse.refresh import RefreshResult, refresh
@@ -321,3 +329,40 @@ def test_a_suite_is_checked_whole_when_a_table_it_reads_changed_whole(school):
 
     assert not scope.unchanged
     assert scope.restricted == {}
+
+
+def test_the_rows_of_keys_of_several_shapes_come_once_each():
+    connection = duckdb.connect()
+    changes.start_run(connection)
+    connection.execute(
+        "insert into _run_change_key values "
+        "('t', null, '2025-09-01', null, null), "
+        "('t', 1, '2025-09-01', null, null), "
+        "('t', 2, '2025-09-02', null, null), "
+        "('t', 3, null, null, null)"
+    )
+    connection.execute(
+        "create table t as select * from (values "
+        "(1, date '2025-09-01'), (2, date '2025-09-01'), (null, date '2025-09-01'), "
+        "(2, date '2025-09-02'), (2, date '2025-09-02'), (3, date '2025-09-03')"
+        ") as rows(student_id, calendar_date)"
+    )
+    spec = KEYED_MODELS["fct_student_day"]
+
+    found = connection.execute(key_rows(connection, spec, "t", "t")).fetchall()
+
+    # Every row of student 3; every row of September 1 (the student-day key
+    # of student 1 is one of them, and a row with no student is still of
+    # that day); and student 2's September 2 twice, as the table holds it
+    # twice.
+    assert sorted(found, key=repr) == sorted(
+        [
+            (1, dt.date(2025, 9, 1)),
+            (2, dt.date(2025, 9, 1)),
+            (None, dt.date(2025, 9, 1)),
+            (2, dt.date(2025, 9, 2)),
+            (2, dt.date(2025, 9, 2)),
+            (3, dt.date(2025, 9, 3)),
+        ],
+        key=repr,
+    )
