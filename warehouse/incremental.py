@@ -220,11 +220,11 @@ def _rebuild_part(
 
     sql = model.sql
     if spec.narrowed_input:
-        condition = _narrowing(spec, model.name)
+        condition = _narrowing(connection, spec, model.name)
         narrowed = f"(select * from {spec.narrowed_input} where {condition})"
         sql = re.sub(rf"\b{spec.narrowed_input}\b", narrowed, sql)
     shapes = _shapes_present(connection, model.name)
-    for shape, condition in _passes(spec, model.name).items():
+    for shape, condition in _passes(connection, spec, model.name).items():
         if shape not in shapes:
             continue
         connection.execute(f"delete from {model.name} where {condition}")
@@ -283,7 +283,9 @@ def _shapes_present(connection: duckdb.DuckDBPyConnection, relation: str) -> set
     return {shape for shape, present in zip(shapes, found, strict=True) if present}
 
 
-def _passes(spec: Keyed, keys_of: str) -> dict[str, str]:
+def _passes(
+    connection: duckdb.DuckDBPyConnection, spec: Keyed, keys_of: str
+) -> dict[str, str]:
     """By shape, the conditions on the rows of a relation keyed as `spec`
     says, at the keys this run recorded for `keys_of`."""
     keys = _keys_of(keys_of)
@@ -292,24 +294,49 @@ def _passes(spec: Keyed, keys_of: str) -> dict[str, str]:
     if spec.kind == changes.SECTION:
         return {ANY: f"section_id in (select section_id from {keys})"}
     if spec.kind == changes.MONTH:
-        return {ANY: f"{spec.day_column} in (select day from {keys})"}
+        return {ANY: f"{spec.day_column} in {_days(connection, keys)}"}
     # Each pass is led by filters on one column that DuckDB pushes down to
     # the tables the model reads.
     day = spec.day_column
     single = f"{keys} where student_id is not null and day is not null"
+    whole_days = _days(connection, keys, "student_id is null")
     return {
         WHOLE_STUDENT: f"student_id in (select student_id from {keys} "
         "where day is null)",
-        WHOLE_DAY: f"{day} in (select day from {keys} where student_id is null)",
+        WHOLE_DAY: f"{day} in {whole_days}",
         ONE_STUDENT_DAY: f"student_id in (select student_id from {single}) "
         f"and {day} in (select day from {single}) "
         f"and (student_id, {day}) in (select student_id, day from {single})",
     }
 
 
-def key_filter(spec: Keyed, keys_of: str) -> str:
+# Up to this many days are listed in a condition rather than asked of the
+# key table: DuckDB pushes a list down to the tables a model reads, and a
+# whole day's rebuild reads about 0.01 s instead of 0.16 s on the large
+# district.
+LISTED_DAYS = 400
+
+
+def _days(
+    connection: duckdb.DuckDBPyConnection, keys: str, condition: str = "true"
+) -> str:
+    """The distinct days of the keys that meet a condition, as a list or as
+    a subquery."""
+    days = connection.execute(
+        f"select distinct day from {keys} where {condition} and day is not null "
+        f"order by day limit {LISTED_DAYS + 1}"
+    ).fetchall()
+    if not days or len(days) > LISTED_DAYS:
+        return f"(select day from {keys} where {condition})"
+    return "(" + ", ".join(f"date '{day.isoformat()}'" for (day,) in days) + ")"
+
+
+def _key_filter(
+    connection: duckdb.DuckDBPyConnection, spec: Keyed, keys_of: str
+) -> str:
     """The same as one condition."""
-    return " or ".join(f"({c})" for c in _passes(spec, keys_of).values())
+    passes = _passes(connection, spec, keys_of)
+    return " or ".join(f"({c})" for c in passes.values())
 
 
 def key_rows(
@@ -322,7 +349,8 @@ def key_rows(
     district costs a hundred times as much as the shapes one by one.
     """
     shapes = _shapes_present(connection, keys_of)
-    conditions = [c for s, c in _passes(spec, keys_of).items() if s in shapes]
+    passes = _passes(connection, spec, keys_of)
+    conditions = [c for s, c in passes.items() if s in shapes]
     if not conditions:
         return f"select * from {table} where false"
     parts = []
@@ -333,12 +361,12 @@ def key_rows(
     return "\nunion all\n".join(parts)
 
 
-def _narrowing(spec: Keyed, keys_of: str) -> str:
+def _narrowing(connection: duckdb.DuckDBPyConnection, spec: Keyed, keys_of: str) -> str:
     """The condition on a model's narrowed input. A monthly model's input
     is filtered on its days: by the range of the months first, which DuckDB
     can answer from the table's row-group bounds, then month by month."""
     if spec.kind != changes.MONTH:
-        return key_filter(spec, keys_of)
+        return _key_filter(connection, spec, keys_of)
     day, keys = spec.narrowed_day_column, _keys_of(keys_of)
     return (
         f"{day} >= (select min(day) from {keys}) "

@@ -21,7 +21,7 @@ from tests.support.attendance_school import (
 from tests.support.databases import fresh_postgres_database
 from tests.support.school import ACTOR
 from tests.warehouse.compare import run_keys, table_contents
-from warehouse import changes
+from warehouse import changes, incremental
 from warehouse.expectations import SUITES
 from warehouse.incremental import (
     FULL,
@@ -331,7 +331,11 @@ def test_a_suite_is_checked_whole_when_a_table_it_reads_changed_whole(school):
     assert scope.restricted == {}
 
 
-def test_the_rows_of_keys_of_several_shapes_come_once_each():
+# Days are listed in the conditions up to a limit, and asked of the key
+# table past it; both ways select the same rows.
+@pytest.mark.parametrize("listed_days", [incremental.LISTED_DAYS, 0])
+def test_the_rows_of_keys_of_several_shapes_come_once_each(listed_days, monkeypatch):
+    monkeypatch.setattr(incremental, "LISTED_DAYS", listed_days)
     connection = duckdb.connect()
     changes.start_run(connection)
     connection.execute(
