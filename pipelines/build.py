@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
@@ -18,6 +19,7 @@ def warehouse_build(
     """This run's warehouse file, beside the published one: a copy of the
     published warehouse, so incremental loads continue from it, or an empty
     file for a full refresh. Dashboards never read it."""
+    started = time.perf_counter()
     quality.import_in_background()
     published = warehouse.published_path()
     build = warehouse.build_path(context.run.run_id)
@@ -43,7 +45,12 @@ def warehouse_build(
         changes.start_run(connection)
     context.log.info(f"building {build.name} ({mode})")
     return MaterializeResult(
-        metadata={"mode": mode, "path": str(build), "stale_builds_removed": removed}
+        metadata={
+            "mode": mode,
+            "path": str(build),
+            "stale_builds_removed": removed,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
     )
 
 
@@ -89,12 +96,17 @@ def publish_asset(upstream: list[str]):
     def published_warehouse(
         context: AssetExecutionContext, warehouse: WarehouseResource
     ) -> MaterializeResult:
+        started = time.perf_counter()
         build = warehouse.build_path(context.run.run_id)
         published = warehouse.published_path()
         publish(build, published)
         context.log.info(f"published {published}")
         return MaterializeResult(
-            metadata={"path": str(published), "bytes": published.stat().st_size}
+            metadata={
+                "path": str(published),
+                "bytes": published.stat().st_size,
+                "seconds": round(time.perf_counter() - started, 3),
+            }
         )
 
     return published_warehouse
