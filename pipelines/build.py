@@ -20,7 +20,6 @@ def warehouse_build(
     published warehouse, so incremental loads continue from it, or an empty
     file for a full refresh. Dashboards never read it."""
     started = time.perf_counter()
-    quality.import_in_background()
     published = warehouse.published_path()
     build = warehouse.build_path(context.run.run_id)
     published.parent.mkdir(parents=True, exist_ok=True)

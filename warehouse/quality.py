@@ -11,8 +11,6 @@ would block the next writer of the file).
 
 import gc
 import logging
-import sys
-import threading
 import uuid
 import warnings
 from contextlib import contextmanager
@@ -50,36 +48,8 @@ def _import_great_expectations():
     return great_expectations
 
 
-_importing: threading.Thread | None = None
-
-
-def import_in_background() -> None:
-    """Start importing Great Expectations on a thread of its own.
-
-    The import takes about 3 s of Python; a run starts it with its first
-    step, so that it overlaps the file copy and the extracts, which wait on
-    DuckDB rather than on Python. The first suite waits for it to end.
-    """
-    global _importing
-    if _importing is None and "great_expectations" not in sys.modules:
-        _importing = threading.Thread(
-            target=_import_quietly, name="import-great-expectations", daemon=True
-        )
-        _importing.start()
-
-
-def _import_quietly() -> None:
-    try:
-        _import_great_expectations()
-    except Exception:
-        # The first suite imports it again and reports what breaks.
-        log.exception("importing Great Expectations in the background failed")
-
-
 @cache
 def _context():
-    if _importing is not None:
-        _importing.join()
     gx = _import_great_expectations()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
