@@ -3,7 +3,7 @@
 Each raw table a run loads and each model it builds gets a row in
 `_run_change`: its rows did not change ("none"), changed only at some keys
 ("keys", listed in `_run_change_key`), or changed in a way no key describes
-("all"). A key is of one of three kinds:
+("all"). A key is of one of four kinds:
 
 - a student and a day ("student_day"): an empty student means every student
   on that day, an empty day every day of that student;
@@ -33,8 +33,9 @@ STUDENT_DAY, ASSIGNMENT, SECTION, MONTH = (
 # student_id, day, section_id and assignment_id. An empty part reaches
 # further: an enrollment touches every day of its student, a calendar day
 # every student on that date. A unit's or a roster's change touches every
-# assignment of its unit or section; a submission touches its assignment.
-_OF_ASSIGNMENTS = "select null, null, assignments.section_id, assignments.assignment_id"
+# assignment of its unit or section. A submission touches its assignment,
+# whose section is gone when the assignment was deleted in the same run;
+# the assignment's own change then names the section.
 RAW_KEYS: dict[str, tuple[str, str]] = {
     "raw_daily_attendance": (
         STUDENT_DAY,
@@ -54,18 +55,21 @@ RAW_KEYS: dict[str, tuple[str, str]] = {
     ),
     "raw_content_unit": (
         ASSIGNMENT,
-        f"{_OF_ASSIGNMENTS} from {{delta}} as units "
+        "select null, null, assignments.section_id, assignments.assignment_id "
+        "from {delta} as units "
         "inner join raw_assignment as assignments using (content_unit_id)",
     ),
     "raw_section_enrollment": (
         ASSIGNMENT,
-        f"{_OF_ASSIGNMENTS} from {{delta}} as rosters "
+        "select null, null, assignments.section_id, assignments.assignment_id "
+        "from {delta} as rosters "
         "inner join raw_assignment as assignments using (section_id)",
     ),
     "raw_submission": (
         ASSIGNMENT,
-        f"{_OF_ASSIGNMENTS} from {{delta}} as submissions "
-        "inner join raw_assignment as assignments using (assignment_id)",
+        "select null, null, assignments.section_id, submissions.assignment_id "
+        "from {delta} as submissions "
+        "left join raw_assignment as assignments using (assignment_id)",
     ),
 }
 
@@ -190,8 +194,8 @@ def add_keys(
     """Record for `relation` the keys a query gives (student_id, day,
     section_id, assignment_id), with its named parameters."""
     connection.execute(
-        f"insert into _run_change_key select distinct '{relation}', * from ({query})",
-        parameters,
+        f"insert into _run_change_key select distinct $relation, * from ({query})",
+        parameters | {"relation": relation},
     )
 
 

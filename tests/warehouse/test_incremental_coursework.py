@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from operational.db import make_engine, session_scope
-from operational.models import SectionEnrollment
-from operational.services import rosters, submissions
+from operational.models import Assignment, SectionEnrollment, Submission
+from operational.services import records, rosters, submissions
 from tests.support.school import ACTOR
 from tests.warehouse.compare import run_keys, table_contents
 from tests.warehouse.conftest import settings_for
@@ -183,6 +183,39 @@ def test_a_deleted_submission_leaves_the_projection_and_the_items(copied):
     connection.close()
     assert handed_in == []
     assert item["item_status"] == "missing"
+    rebuilt_equals_full(url, directory, AS_OF)
+
+
+def test_a_deleted_assignment_takes_its_submissions_along(copied):
+    url, directory, district = copied
+    algebra = district.sections["ALG-25"].section_id
+    second = assignment_id(url, "A2")
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        # Its four submissions first, then A2 itself, in one day's work.
+        for handed_in in session.query(Submission).filter_by(assignment_id=second):
+            records.delete(session, handed_in, ACTOR)
+        records.delete(session, session.get(Assignment, second), ACTOR)
+    engine.dispose()
+
+    result = build(directory / "incremental.duckdb", url, AS_OF, full=False)
+
+    path = directory / "incremental.duckdb"
+    assert result.models["stg_submission"].mode == PARTIAL
+    # The submissions name A2 alone: its section went with it, and A2's
+    # own change names the section.
+    assert set(assignment_keys(path)) == {(algebra, second), (None, second)}
+    connection = duckdb.connect(str(path))
+    left = rows(
+        connection,
+        "select 'submission' as kind from stg_submission where assignment_id = ? "
+        "union all "
+        "select 'item' from int_coursework_item where assignment_id = ?",
+        second,
+        second,
+    )
+    connection.close()
+    assert left == []
     rebuilt_equals_full(url, directory, AS_OF)
 
 
