@@ -167,8 +167,8 @@ def table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = connection.execute(
         # information_schema costs several times as much: it is asked twice
         # per table and model in every run.
-        "select count(*) from duckdb_tables() "
-        "where database_name = current_database() and table_name = ?",
+        "select count(*) from duckdb_tables() where database_name = "
+        "current_database() and schema_name = 'main' and table_name = ?",
         [name],
     ).fetchone()
     return found[0] == 1

@@ -39,10 +39,13 @@ class Keyed:
     kind: str  # changes.STUDENT_DAY, ASSIGNMENT, SECTION or MONTH
     day_column: str | None = None  # a student-day model's day, a monthly one's month
     # An upstream table filtered to the keys inside the model's SQL, where
-    # a filter on the model's output would not reach into its CTEs, and for
-    # a monthly model the day column of that table.
+    # a filter on the model's output would not reach into its CTEs.
     narrowed_input: str | None = None
+    # A monthly model's narrowed input is filtered on this day column.
     narrowed_day_column: str | None = None
+    # Whether its rows name their section, so that a suite on a section
+    # model can be restricted to that model's sections in this table.
+    names_section: bool = False
     # A coursework model's keys a moved as-of date reaches: a query of
     # (student_id, day, section_id, assignment_id) with the earlier and the
     # later date.
@@ -87,12 +90,13 @@ KEYED_MODELS: dict[str, Keyed] = {
     ),
     # Projections of their raw tables, rebuilt at the assignments of the
     # raw rows that changed.
-    "stg_assignment": Keyed(changes.ASSIGNMENT),
+    "stg_assignment": Keyed(changes.ASSIGNMENT, names_section=True),
     "stg_submission": Keyed(changes.ASSIGNMENT),
     "int_coursework_item": Keyed(
         changes.ASSIGNMENT,
         narrowed_input="stg_assignment",
         as_of_keys=_COURSEWORK_AS_OF_KEYS,
+        names_section=True,
     ),
     "mart_coursework_completion": Keyed(
         changes.SECTION, narrowed_input="int_coursework_item"
@@ -218,13 +222,14 @@ def _rebuild_part(
         changes.days_to_months(connection, model.name)
     changes.record(connection, model.name, changes.KEYS, key_kind=spec.kind)
 
+    passes = _passes(connection, spec, model.name)
     sql = model.sql
     if spec.narrowed_input:
-        condition = _narrowing(connection, spec, model.name)
+        condition = _narrowing(connection, spec, model.name, passes)
         narrowed = f"(select * from {spec.narrowed_input} where {condition})"
         sql = re.sub(rf"\b{spec.narrowed_input}\b", narrowed, sql)
     shapes = _shapes_present(connection, model.name)
-    for shape, condition in _passes(connection, spec, model.name).items():
+    for shape, condition in passes.items():
         if shape not in shapes:
             continue
         connection.execute(f"delete from {model.name} where {condition}")
@@ -320,23 +325,17 @@ LISTED_DAYS = 400
 def _days(
     connection: duckdb.DuckDBPyConnection, keys: str, condition: str = "true"
 ) -> str:
-    """The distinct days of the keys that meet a condition, as a list or as
-    a subquery."""
+    """The distinct days of the keys that meet a condition, for `in`: a
+    list of them, or past the limit the subquery that gives them."""
+    # DuckDB's own text of a date reads back as the same date, whatever it
+    # is (Python's dates stop at the year 9999 and know no infinity).
     days = connection.execute(
-        f"select distinct day from {keys} where {condition} and day is not null "
-        f"order by day limit {LISTED_DAYS + 1}"
+        f"select distinct day::varchar from {keys} "
+        f"where {condition} and day is not null limit {LISTED_DAYS + 1}"
     ).fetchall()
     if not days or len(days) > LISTED_DAYS:
         return f"(select day from {keys} where {condition})"
-    return "(" + ", ".join(f"date '{day.isoformat()}'" for (day,) in days) + ")"
-
-
-def _key_filter(
-    connection: duckdb.DuckDBPyConnection, spec: Keyed, keys_of: str
-) -> str:
-    """The same as one condition."""
-    passes = _passes(connection, spec, keys_of)
-    return " or ".join(f"({c})" for c in passes.values())
+    return "(" + ", ".join(f"date '{day}'" for (day,) in sorted(days)) + ")"
 
 
 def key_rows(
@@ -361,17 +360,28 @@ def key_rows(
     return "\nunion all\n".join(parts)
 
 
-def _narrowing(connection: duckdb.DuckDBPyConnection, spec: Keyed, keys_of: str) -> str:
-    """The condition on a model's narrowed input. A monthly model's input
-    is filtered on its days: by the range of the months first, which DuckDB
-    can answer from the table's row-group bounds, then month by month."""
+def _narrowing(
+    connection: duckdb.DuckDBPyConnection,
+    spec: Keyed,
+    keys_of: str,
+    passes: dict[str, str],
+) -> str:
+    """The condition on a model's narrowed input: its passes' conditions as
+    one. A monthly model's input is filtered on its days instead: within the
+    range of the months first, as dates DuckDB can compare with the table's
+    row-group bounds, then month by month."""
     if spec.kind != changes.MONTH:
-        return _key_filter(connection, spec, keys_of)
+        return " or ".join(f"({c})" for c in passes.values())
     day, keys = spec.narrowed_day_column, _keys_of(keys_of)
+    first, after_last = connection.execute(
+        "select min(day)::varchar, (max(day) + interval 1 month)::date::varchar "
+        f"from {keys}"
+    ).fetchone()
+    if first is None:
+        return "false"
     return (
-        f"{day} >= (select min(day) from {keys}) "
-        f"and {day} < (select max(day) from {keys}) + interval 1 month "
-        f"and date_trunc('month', {day}) in (select day from {keys})"
+        f"{day} >= date '{first}' and {day} < date '{after_last}' "
+        f"and date_trunc('month', {day}) in {_days(connection, keys)}"
     )
 
 
@@ -431,7 +441,7 @@ def suite_scope(connection: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteSco
     keyed = {
         name: KEYED_MODELS[name]
         for name in relations
-        if name in KEYED_MODELS and _restrictable(connection, name, spec)
+        if name in KEYED_MODELS and _restrictable(name, spec)
     }
     others_unchanged = all(
         changed[name][0] == changes.NONE for name in relations if name not in keyed
@@ -447,25 +457,14 @@ def suite_scope(connection: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteSco
     return SuiteScope(unchanged=False, restricted=restricted)
 
 
-def _restrictable(
-    connection: duckdb.DuckDBPyConnection, name: str, spec: Keyed
-) -> bool:
+def _restrictable(name: str, spec: Keyed) -> bool:
     """Whether a keyed table's rows can be restricted to the keys of a model
     keyed as `spec`: it is keyed alike, or by assignment for a section
     model and it names the section."""
-    kind = KEYED_MODELS[name].kind
-    if kind == spec.kind:
+    own = KEYED_MODELS[name]
+    if own.kind == spec.kind:
         return True
-    if kind not in _fitting_kinds(spec.kind):
-        return False
-    return bool(
-        connection.execute(
-            "select count(*) from duckdb_columns() "
-            "where database_name = current_database() and schema_name = 'main' "
-            "and table_name = ? and column_name = 'section_id'",
-            [name],
-        ).fetchone()[0]
-    )
+    return own.kind in _fitting_kinds(spec.kind) and own.names_section
 
 
 def _current_parameters(

@@ -193,8 +193,9 @@ def _broken_rules(source, suite: Suite) -> list[str]:
     """One line for each rule some rows break. The rules are evaluated
     together first, as one query, and one by one only to name those broken."""
     if len(suite.rules) > 1:
-        together = " union all ".join(
-            f"select 1 from ({rule.query}) as rule_{number}"
+        # On lines of their own: a rule may end in a comment.
+        together = "\nunion all\n".join(
+            f"select 1 from (\n{rule.query}\n) as rule_{number}"
             for number, rule in enumerate(suite.rules)
         )
         if _rows_breaking(source, together) == 0:

@@ -4,7 +4,7 @@ they pass on the warehouse as built, and a row broken on purpose fails one.
 
 import duckdb
 
-from warehouse.expectations import SUITES
+from warehouse.expectations import SUITES, NoRows, Suite
 from warehouse.quality import validate
 
 
@@ -40,3 +40,21 @@ def test_a_broken_row_fails_its_suite(warehouse_copy):
     assert [f for f in result.failures if "rows break it" in f] == [
         "a flag above ok says why, and only then: 1 rows break it"
     ]
+
+
+def test_rules_evaluated_together_may_end_in_a_comment(warehouse_copy):
+    rules = (
+        NoRows(
+            "no student twice",
+            "select student_id from mart_early_warning "
+            "group by all having count(*) > 1 -- a key",
+        ),
+        NoRows(
+            "no rate above 1",
+            "select * from mart_early_warning where attendance_rate > 1",
+        ),
+    )
+
+    result = validate(warehouse_copy, Suite("mart_early_warning", rules=rules))
+
+    assert (result.passed, result.failures) == (True, ())
