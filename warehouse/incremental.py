@@ -228,10 +228,7 @@ def _rebuild_part(
         condition = _narrowing(connection, spec, model.name, passes)
         narrowed = f"(select * from {spec.narrowed_input} where {condition})"
         sql = re.sub(rf"\b{spec.narrowed_input}\b", narrowed, sql)
-    shapes = _shapes_present(connection, model.name)
-    for shape, condition in passes.items():
-        if shape not in shapes:
-            continue
+    for condition in passes.values():
         connection.execute(f"delete from {model.name} where {condition}")
         connection.execute(
             f"insert into {model.name}\n"
@@ -277,8 +274,7 @@ WHOLE_STUDENT, WHOLE_DAY, ONE_STUDENT_DAY, ANY = "student", "day", "student_day"
 
 
 def _shapes_present(connection: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
-    """The shapes of key recorded for `relation`: a pass for a shape with
-    no key would still run the model's SQL."""
+    """The shapes of key recorded for `relation`; ANY when there is one."""
     found = connection.execute(
         "select bool_or(day is null), bool_or(student_id is null), "
         "bool_or(student_id is not null and day is not null), count(*) > 0 "
@@ -292,8 +288,13 @@ def _passes(
     connection: duckdb.DuckDBPyConnection, spec: Keyed, keys_of: str
 ) -> dict[str, str]:
     """By shape, the conditions on the rows of a relation keyed as `spec`
-    says, at the keys this run recorded for `keys_of`."""
+    says, at the keys this run recorded for `keys_of`: one for each shape
+    of key present, since a pass for a shape with no key would still run
+    the model's SQL."""
+    shapes = _shapes_present(connection, keys_of)
     keys = _keys_of(keys_of)
+    if ANY not in shapes:
+        return {}
     if spec.kind == changes.ASSIGNMENT:
         return {ANY: f"assignment_id in (select assignment_id from {keys})"}
     if spec.kind == changes.SECTION:
@@ -304,15 +305,21 @@ def _passes(
     # the tables the model reads.
     day = spec.day_column
     single = f"{keys} where student_id is not null and day is not null"
-    whole_days = _days(connection, keys, "student_id is null")
-    return {
-        WHOLE_STUDENT: f"student_id in (select student_id from {keys} "
-        "where day is null)",
-        WHOLE_DAY: f"{day} in {whole_days}",
-        ONE_STUDENT_DAY: f"student_id in (select student_id from {single}) "
-        f"and {day} in (select day from {single}) "
-        f"and (student_id, {day}) in (select student_id, day from {single})",
-    }
+    passes = {}
+    if WHOLE_STUDENT in shapes:
+        passes[WHOLE_STUDENT] = (
+            f"student_id in (select student_id from {keys} where day is null)"
+        )
+    if WHOLE_DAY in shapes:
+        whole_days = _days(connection, keys, "student_id is null")
+        passes[WHOLE_DAY] = f"{day} in {whole_days}"
+    if ONE_STUDENT_DAY in shapes:
+        passes[ONE_STUDENT_DAY] = (
+            f"student_id in (select student_id from {single}) "
+            f"and {day} in (select day from {single}) "
+            f"and (student_id, {day}) in (select student_id, day from {single})"
+        )
+    return passes
 
 
 # Up to this many days are listed in a condition rather than asked of the
@@ -347,9 +354,7 @@ def key_rows(
     shapes joined by `or` is not pushed down to the table, and on the large
     district costs a hundred times as much as the shapes one by one.
     """
-    shapes = _shapes_present(connection, keys_of)
-    passes = _passes(connection, spec, keys_of)
-    conditions = [c for s, c in passes.items() if s in shapes]
+    conditions = list(_passes(connection, spec, keys_of).values())
     if not conditions:
         return f"select * from {table} where false"
     parts = []
@@ -371,7 +376,7 @@ def _narrowing(
     range of the months first, as dates DuckDB can compare with the table's
     row-group bounds, then month by month."""
     if spec.kind != changes.MONTH:
-        return " or ".join(f"({c})" for c in passes.values())
+        return " or ".join(f"({c})" for c in passes.values()) or "false"
     day, keys = spec.narrowed_day_column, _keys_of(keys_of)
     first, after_last = connection.execute(
         "select min(day)::varchar, (max(day) + interval 1 month)::date::varchar "
