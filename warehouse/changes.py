@@ -127,11 +127,7 @@ def record_raw_delta(
         change = NONE
     elif relation in RAW_KEYS:
         kind, query = RAW_KEYS[relation]
-        connection.execute(
-            f"insert into _run_change_key select distinct ?, * "
-            f"from ({query.format(delta=delta)})",
-            [relation],
-        )
+        add_keys(connection, relation, query.format(delta=delta), {})
         change = KEYS
     else:
         change = ALL

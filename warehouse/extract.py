@@ -224,14 +224,7 @@ def _apply_deletions(
         "select count(*), max(deleted_at) from _deleted"
     ).fetchone()
     if n_deleted:
-        match = key_match(table, f"raw_{table.name}", "d")
-        connection.execute(
-            f"insert into _before select raw_{table.name}.* from raw_{table.name} "
-            f"semi join _deleted d on {match}"
-        )
-        connection.execute(
-            f"delete from raw_{table.name} using _deleted d where {match}"
-        )
+        _take_out(connection, table, "_deleted")
     return n_deleted, max(filter(None, [latest, since]), default=None)
 
 
@@ -252,15 +245,20 @@ def _apply_changes(
     )
     n_changed = connection.execute("select count(*) from _changed").fetchone()[0]
     if n_changed:
-        raw = f"raw_{table.name}"
-        match = key_match(table, raw, "c")
-        connection.execute(
-            f"insert into _before select {raw}.* from {raw} "
-            f"semi join _changed c on {match}"
-        )
-        connection.execute(f"delete from {raw} using _changed c where {match}")
-        connection.execute(f"insert into {raw} select * from _changed")
+        _take_out(connection, table, "_changed")
+        connection.execute(f"insert into raw_{table.name} select * from _changed")
     return n_changed
+
+
+def _take_out(connection: duckdb.DuckDBPyConnection, table: Table, keys: str) -> None:
+    """Delete the raw rows with a key of the `keys` table, keeping them in
+    `_before` for the delta."""
+    raw = f"raw_{table.name}"
+    match = key_match(table, raw, "k")
+    connection.execute(
+        f"insert into _before select {raw}.* from {raw} semi join {keys} k on {match}"
+    )
+    connection.execute(f"delete from {raw} using {keys} k where {match}")
 
 
 def _record_delta(
