@@ -38,10 +38,10 @@ class Keyed:
 
     kind: str  # changes.STUDENT_DAY, ASSIGNMENT, SECTION or MONTH
     day_column: str | None = None  # a student-day model's day, a monthly one's month
-    # An upstream table filtered to the keys inside the model's SQL, where
-    # a filter on the model's output would not reach into its CTEs.
-    narrowed_input: str | None = None
-    # A monthly model's narrowed input is filtered on this day column.
+    # Upstream tables filtered to the keys inside the model's SQL, where a
+    # filter on the model's output would not reach into its CTEs.
+    narrowed_inputs: tuple[str, ...] = ()
+    # A monthly model's narrowed inputs are filtered on this day column.
     narrowed_day_column: str | None = None
     # Whether its rows name their section, so that a suite on a section
     # model can be restricted to that model's sections in this table.
@@ -73,19 +73,19 @@ KEYED_MODELS: dict[str, Keyed] = {
     "int_days_in_session": Keyed(
         changes.MONTH,
         "month",
-        narrowed_input="stg_calendar_day",
+        narrowed_inputs=("stg_calendar_day",),
         narrowed_day_column="calendar_date",
     ),
     "mart_school_attendance_monthly": Keyed(
         changes.MONTH,
         "month",
-        narrowed_input="fct_student_day",
+        narrowed_inputs=("fct_student_day",),
         narrowed_day_column="calendar_date",
     ),
     "mart_enrollment_trends": Keyed(
         changes.MONTH,
         "month",
-        narrowed_input="int_membership_day",
+        narrowed_inputs=("int_membership_day",),
         narrowed_day_column="calendar_date",
     ),
     # Projections of their raw tables, rebuilt at the assignments of the
@@ -94,15 +94,16 @@ KEYED_MODELS: dict[str, Keyed] = {
     "stg_submission": Keyed(changes.ASSIGNMENT),
     "int_coursework_item": Keyed(
         changes.ASSIGNMENT,
-        narrowed_input="stg_assignment",
+        # Each item reads its own assignment's row and submissions.
+        narrowed_inputs=("stg_assignment", "stg_submission"),
         as_of_keys=_COURSEWORK_AS_OF_KEYS,
         names_section=True,
     ),
     "mart_coursework_completion": Keyed(
-        changes.SECTION, narrowed_input="int_coursework_item"
+        changes.SECTION, narrowed_inputs=("int_coursework_item",)
     ),
     "mart_coursework_completion_student": Keyed(
-        changes.SECTION, narrowed_input="int_coursework_item"
+        changes.SECTION, narrowed_inputs=("int_coursework_item",)
     ),
 }
 
@@ -224,10 +225,12 @@ def _rebuild_part(
 
     passes = _passes(connection, spec, model.name)
     sql = model.sql
-    if spec.narrowed_input:
-        condition = _narrowing(connection, spec, model.name, passes)
-        narrowed = f"(select * from {spec.narrowed_input} where {condition})"
-        sql = re.sub(rf"\b{spec.narrowed_input}\b", narrowed, sql)
+    if spec.narrowed_inputs:
+        narrowing = _narrowing(connection, spec, model.name, passes)
+        # All inputs in one substitution: a narrowed input's text is not
+        # searched again.
+        inputs = re.compile(rf"\b({'|'.join(spec.narrowed_inputs)})\b")
+        sql = inputs.sub(lambda m: f"(select * from {m[1]} where {narrowing})", sql)
     for condition in passes.values():
         connection.execute(f"delete from {model.name} where {condition}")
         connection.execute(
@@ -371,8 +374,8 @@ def _narrowing(
     keys_of: str,
     passes: dict[str, str],
 ) -> str:
-    """The condition on a model's narrowed input: its passes' conditions as
-    one. A monthly model's input is filtered on its days instead: within the
+    """The condition on a model's narrowed inputs: its passes' conditions as
+    one. A monthly model's inputs are filtered on their days instead: within the
     range of the months first, as dates DuckDB can compare with the table's
     row-group bounds, then month by month."""
     if spec.kind != changes.MONTH:
