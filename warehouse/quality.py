@@ -110,19 +110,22 @@ def release_all() -> None:
 
 
 # Where a suite evaluated in part finds its tables' rows of the keys a run
-# rebuilt (warehouse/incremental.py): the same names, first on the path.
-SCOPE_SCHEMA = "scope"
+# rebuilt (warehouse/incremental.py): the same names, first on the path. It
+# is a database in memory beside the build: the copies are dropped after the
+# suite, and written to the build file they would only add to its
+# checkpoints.
+SCOPE = "scope"
 
 
 def copy_scope(connection, restricted: dict[str, str]) -> None:
-    """Copy each table's rows that its query gives into the scope schema."""
-    connection.execute(f"create schema if not exists {SCOPE_SCHEMA}")
+    """Copy each table's rows that its query gives into the scope."""
+    connection.execute(f"attach if not exists ':memory:' as {SCOPE}")
     for name, query in restricted.items():
-        connection.execute(f"create or replace table {SCOPE_SCHEMA}.{name} as {query}")
+        connection.execute(f"create or replace table {SCOPE}.{name} as {query}")
 
 
 def drop_scope(connection) -> None:
-    connection.execute(f"drop schema if exists {SCOPE_SCHEMA} cascade")
+    connection.execute(f"detach database if exists {SCOPE}")
 
 
 def validate(
@@ -132,7 +135,7 @@ def validate(
 
     With `keep_open`, the connection stays for the next suite on the same
     file (the pipeline's checks); `release` closes it. With `scoped`, the
-    tables of the `scope` schema stand in for those of the same name.
+    tables of the scope stand in for those of the same name.
     """
     return validate_all(path, [suite], keep_open=keep_open, scoped=scoped)[0]
 
@@ -144,9 +147,13 @@ def validate_all(
     session = _session(path)
     # End the connection's snapshot: tables built since must be seen.
     session.connection.commit()
-    schema = SCOPE_SCHEMA if scoped else None
+    schema = f"{SCOPE}.main" if scoped else None
     if scoped:
-        session.connection.exec_driver_sql(f"set search_path = '{SCOPE_SCHEMA},main'")
+        # The file's own schema by its catalog's name: a bare `main` would
+        # be looked for in the scope too.
+        catalog = session.connection.exec_driver_sql("select current_database()")
+        search_path = f'{SCOPE}.main,"{catalog.scalar()}".main'
+        session.connection.exec_driver_sql(f"set search_path = '{search_path}'")
     try:
         results = [_validate(session.source, suite, schema) for suite in suites]
     finally:

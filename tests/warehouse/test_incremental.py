@@ -23,6 +23,7 @@ from tests.support.school import ACTOR
 from tests.warehouse.compare import run_keys, table_contents
 from warehouse import changes, incremental
 from warehouse.expectations import SUITES
+from warehouse.files import release, shared_connection
 from warehouse.incremental import (
     FULL,
     KEYED_MODELS,
@@ -32,7 +33,8 @@ from warehouse.incremental import (
     suite_scope,
 )
 from warehouse.models import discover_models
-from warehouse.quality import copy_scope, validate
+from warehouse.quality import copy_scope, drop_scope, validate
+from warehouse.quality import release as release_quality
 from warehouse.refresh import RefreshResult, refresh
 
 AS_OF = dt.date(2025, 9, 30)
@@ -275,8 +277,14 @@ def test_a_suite_decided_by_key_checks_only_the_rebuilt_keys(school):
     record_absence(engine, built, "B", day(29), "UA")
     build(warehouse, url, full=False)
     (suite,) = [s for s in SUITES if s.model == "fct_student_day"]
+    # Great Expectations keeps the file open until the process ends, so the
+    # broken case gets a file of its own.
+    broken = warehouse.with_name("broken.duckdb")
+    shutil.copyfile(warehouse, broken)
 
-    connection = duckdb.connect(str(warehouse))
+    # The scope lives in memory beside the file's one open database, where
+    # the suite's own connection finds it.
+    connection = shared_connection(warehouse)
     scope = suite_scope(connection, suite)
     # The attendance its rules read is restricted to the same key; the
     # calendar and the schools did not change.
@@ -291,25 +299,29 @@ def test_a_suite_decided_by_key_checks_only_the_rebuilt_keys(school):
     assert connection.execute(
         "select count(*) from scope.stg_daily_attendance"
     ).fetchone() == (1,)
-    connection.close()
-    # Great Expectations keeps the file open until the process ends, so the
-    # broken case gets a file of its own.
-    broken = warehouse.with_name("broken.duckdb")
-    shutil.copyfile(warehouse, broken)
-    connection = duckdb.connect(str(broken))
+    assert validate(warehouse, suite, keep_open=True, scoped=True).passed
+    drop_scope(connection)
+    # Nothing of the scope was written to the build.
+    assert connection.execute(
+        "select count(*) from duckdb_tables() where table_name = 'fct_student_day'"
+    ).fetchone() == (1,)
+
+    # The same day twice among the rows checked fails the key.
+    connection = shared_connection(broken)
+    copy_scope(connection, suite_scope(connection, suite).restricted)
     connection.execute(
         "insert into scope.fct_student_day select * from scope.fct_student_day"
     )
-    connection.close()
-
-    assert validate(warehouse, suite, scoped=True).passed
-    # The same day twice among the rows checked fails the key.
-    result = validate(broken, suite, scoped=True)
+    result = validate(broken, suite, keep_open=True, scoped=True)
+    drop_scope(connection)
     assert not result.passed
     assert result.failures == (
         "expect_compound_columns_to_be_unique("
         "column_list=['student_id', 'school_id', 'calendar_date'])",
     )
+    for path in (warehouse, broken):
+        release_quality(path)
+        release(path)
 
 
 def test_a_suite_is_checked_whole_when_a_table_it_reads_changed_whole(school):
