@@ -17,7 +17,7 @@ from dagster import (
 
 from pipelines.build import warehouse_build
 from pipelines.resources import WarehouseResource
-from warehouse.extract import extract_table, extracted_tables
+from warehouse.extract import extract_tables, extracted_tables
 
 
 def raw_spec(table_name: str) -> AssetSpec:
@@ -41,22 +41,23 @@ def raw_spec(table_name: str) -> AssetSpec:
     can_subset=True,
 )
 def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
-    selected = context.selected_asset_keys
+    selected = [
+        table
+        for table in extracted_tables()
+        if AssetKey(f"raw_{table.name}") in context.selected_asset_keys
+    ]
     lookback = dt.timedelta(seconds=warehouse.lookback_seconds)
     with warehouse.connect(context.run.run_id, attach_source=True) as connection:
-        for table in extracted_tables():
-            key = AssetKey(f"raw_{table.name}")
-            if key not in selected:
-                continue
-            result = extract_table(
-                connection,
-                warehouse.source(),
-                table,
-                full=warehouse.full_refresh,
-                lookback=lookback,
-            )
+        results = extract_tables(
+            connection,
+            warehouse.source(),
+            selected,
+            full=warehouse.full_refresh,
+            lookback=lookback,
+        )
+        for result in results:
             yield MaterializeResult(
-                asset_key=key,
+                asset_key=AssetKey(f"raw_{result.table_name}"),
                 metadata={
                     "rows": result.n_rows,
                     "rows_read": result.n_changed,

@@ -10,6 +10,7 @@ scanners, so rows never pass through Python one by one.
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -27,7 +28,7 @@ from sqlalchemy import (
 
 from operational.models import Base
 from warehouse import changes
-from warehouse.source import SOURCE_ALIAS, Source
+from warehouse.source import SOURCE_ALIAS, Source, quote_literal
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,28 @@ def key_match(table: Table, left: str, right: str) -> str:
     )
 
 
+def extract_tables(
+    connection: duckdb.DuckDBPyConnection,
+    source: Source,
+    tables: list[Table],
+    *,
+    full: bool = False,
+    lookback: dt.timedelta = dt.timedelta(0),
+) -> Iterator[ExtractResult]:
+    """Load each table, as `extract_table` does. An incremental load first
+    asks the source, in one query, which tables have rows to read: most
+    have none on a school night, and each question of its own cost a table
+    about 8 ms."""
+    pending = None
+    if not full:
+        pending = tables_with_changes(connection, source, tables, lookback)
+    for table in tables:
+        unchanged = pending is not None and table.name not in pending
+        yield extract_table(
+            connection, source, table, full=full, lookback=lookback, unchanged=unchanged
+        )
+
+
 def extract_table(
     connection: duckdb.DuckDBPyConnection,
     source: Source,
@@ -112,9 +135,11 @@ def extract_table(
     *,
     full: bool = False,
     lookback: dt.timedelta = dt.timedelta(0),
+    unchanged: bool = False,
 ) -> ExtractResult:
     """Load one table into `raw_<table>`; incremental unless `full` or the
-    raw table does not exist yet.
+    raw table does not exist yet. An incremental load of a table known to
+    be `unchanged` reads nothing.
 
     An incremental load re-reads `lookback` before the watermark: a write
     that committed late may carry an `updated_at` a little older than the
@@ -122,7 +147,7 @@ def extract_table(
     started = time.perf_counter()
     connection.execute(LOAD_STATE_DDL)
     state = connection.execute(
-        "select updated_at_watermark, deleted_at_watermark from _load_state "
+        "select updated_at_watermark, deleted_at_watermark, n_rows from _load_state "
         "where table_name = ?",
         [table.name],
     ).fetchone()
@@ -133,9 +158,13 @@ def extract_table(
         mode, n_changed, n_deleted = "full", _full_load(connection, table), 0
         deleted_watermark = _latest_deletion(connection, source, table)
         changes.record(connection, raw, changes.ALL, n_changed=n_changed)
+    elif unchanged:
+        mode, n_changed, n_deleted = "incremental", 0, 0
+        updated_watermark, deleted_watermark, n_rows = state
+        changes.record(connection, raw, changes.NONE, n_changed=0, n_deleted=0)
     else:
         mode = "incremental"
-        updated_since, deleted_since = state
+        updated_since, deleted_since, _ = state
         # The rows as they stood before this load, of every key it touches.
         connection.execute(
             f"create or replace temp table _before as from {raw} limit 0"
@@ -146,9 +175,10 @@ def extract_table(
         n_changed = _apply_changes(connection, source, table, updated_since, lookback)
         _record_delta(connection, raw, n_changed=n_changed, n_deleted=n_deleted)
 
-    n_rows, updated_watermark = connection.execute(
-        f"select count(*), max(updated_at) from {raw}"
-    ).fetchone()
+    if not (mode == "incremental" and unchanged):
+        n_rows, updated_watermark = connection.execute(
+            f"select count(*), max(updated_at) from {raw}"
+        ).fetchone()
     connection.execute(
         "insert or replace into _load_state values (?, ?, ?, now()::timestamp, ?)",
         [table.name, updated_watermark, deleted_watermark, n_rows],
@@ -173,6 +203,52 @@ def table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
     except duckdb.CatalogException:
         return False
     return True
+
+
+def tables_with_changes(
+    connection: duckdb.DuckDBPyConnection,
+    source: Source,
+    tables: list[Table],
+    lookback: dt.timedelta = dt.timedelta(0),
+) -> set[str]:
+    """Of the tables loaded before, those with rows updated or deleted
+    since, by the conditions their incremental load reads with."""
+    connection.execute(LOAD_STATE_DDL)
+    states = connection.execute(
+        "select table_name, updated_at_watermark, deleted_at_watermark "
+        "from _load_state where list_contains(?, table_name) order by table_name",
+        [[table.name for table in tables]],
+    ).fetchall()
+    if not states:
+        return set()
+    questions = [
+        f"select {quote_literal(name)} as table_name "
+        f"where exists (select 1 {_updates(source, name, updated, lookback)}) "
+        f"or exists (select 1 {_deletions(source, name, deleted, lookback)})"
+        for name, updated, deleted in states
+    ]
+    query = source.native_query("\nunion all\n".join(questions))
+    return {name for (name,) in connection.execute(f"from {query}").fetchall()}
+
+
+def _updates(
+    source: Source, name: str, since: dt.datetime | None, lookback: dt.timedelta
+) -> str:
+    """The FROM and WHERE of a table's rows updated since a watermark."""
+    where = ""
+    if since is not None:
+        where = f" where updated_at > {source.timestamp_literal(since - lookback)}"
+    return f'from "{name}"{where}'
+
+
+def _deletions(
+    source: Source, name: str, since: dt.datetime | None, lookback: dt.timedelta
+) -> str:
+    """The FROM and WHERE of a table's deletions recorded since a watermark."""
+    where = f"where table_name = {quote_literal(name)}"
+    if since is not None:
+        where += f" and deleted_at > {source.timestamp_literal(since - lookback)}"
+    return f"from deleted_record {where}"
 
 
 def _full_load(connection: duckdb.DuckDBPyConnection, table: Table) -> int:
@@ -204,12 +280,8 @@ def _apply_deletions(
     since: dt.datetime | None,
     lookback: dt.timedelta,
 ) -> tuple[int, dt.datetime | None]:
-    inner = (
-        "select record_key, deleted_at from deleted_record "
-        f"where table_name = '{table.name}'"
-    )
-    if since is not None:
-        inner += f" and deleted_at > {source.timestamp_literal(since - lookback)}"
+    deletions = _deletions(source, table.name, since, lookback)
+    inner = f"select record_key, deleted_at {deletions}"
     keys = ", ".join(
         f"cast(json_extract_string(record_key, '$.{column.name}') "
         f'as {duckdb_type(column)}) as "{column.name}"'
@@ -235,9 +307,7 @@ def _apply_changes(
     since: dt.datetime | None,
     lookback: dt.timedelta,
 ) -> int:
-    inner = f'select * from "{table.name}"'
-    if since is not None:
-        inner += f" where updated_at > {source.timestamp_literal(since - lookback)}"
+    inner = f"select * {_updates(source, table.name, since, lookback)}"
     connection.execute(
         "create or replace temp table _changed as\n"
         f"select\n    {typed_columns(table)}\n"

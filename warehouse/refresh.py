@@ -11,7 +11,7 @@ import duckdb
 
 from operational.settings import Settings
 from warehouse import changes
-from warehouse.extract import ExtractResult, extract_table, extracted_tables
+from warehouse.extract import ExtractResult, extract_tables, extracted_tables
 from warehouse.incremental import ModelBuild, refresh_model
 from warehouse.models import discover_models, set_parameters
 from warehouse.source import SOURCE_ALIAS, Source
@@ -44,10 +44,11 @@ def refresh(
         [as_of, None if full else previous_as_of],
     )
     changes.start_run(connection)
-    extracts = [
-        extract_table(connection, source, table, full=full, lookback=lookback)
-        for table in extracted_tables()
-    ]
+    extracts = list(
+        extract_tables(
+            connection, source, extracted_tables(), full=full, lookback=lookback
+        )
+    )
     connection.execute(f"detach {SOURCE_ALIAS}")
     models = {
         model.name: refresh_model(connection, model, full=full)

@@ -23,6 +23,7 @@ from tests.support.school import ACTOR
 from tests.warehouse.compare import run_keys, table_contents
 from warehouse import changes, incremental
 from warehouse.expectations import SUITES
+from warehouse.extract import extracted_tables, tables_with_changes
 from warehouse.files import release, shared_connection
 from warehouse.incremental import (
     FULL,
@@ -36,6 +37,7 @@ from warehouse.models import discover_models
 from warehouse.quality import copy_scope, drop_scope, validate
 from warehouse.quality import release as release_quality
 from warehouse.refresh import RefreshResult, refresh
+from warehouse.source import Source
 
 AS_OF = dt.date(2025, 9, 30)
 
@@ -103,6 +105,15 @@ def check_incremental_equals_full(url, tmp_path):
     before = table_contents(incremental)
 
     a_day_of_changes(engine, built)
+    # The one question to the source names the two tables the day wrote to
+    # (the deletion's record is of the attendance), and no other.
+    connection = duckdb.connect(str(incremental))
+    source = Source.from_url(url)
+    source.attach(connection)
+    pending = tables_with_changes(connection, source, extracted_tables())
+    connection.close()
+    assert pending == {"attendance_correction", "daily_attendance"}
+
     result = build(incremental, url, full=False)
     rebuilt = tmp_path / "full.duckdb"
     build(rebuilt, url, full=True)
