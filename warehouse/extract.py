@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from operational.models import Base
+from operational.models.base import utc_now
 from warehouse import changes
 from warehouse.source import SOURCE_ALIAS, Source, quote_literal
 
@@ -44,6 +45,10 @@ NOT_EXTRACTED = {
 }
 
 
+# read_at: the clock, just before the last load read the table. A write
+# that commits late carries an `updated_at` at most the lookback before it
+# (the lookback assumes the clocks of Quad's hosts agree that closely); a
+# warehouse built before the column existed gains it, empty.
 LOAD_STATE_DDL = """
 create table if not exists _load_state (
     table_name varchar primary key,
@@ -51,7 +56,8 @@ create table if not exists _load_state (
     deleted_at_watermark timestamp,
     loaded_at timestamp,
     n_rows bigint
-)
+);
+alter table _load_state add column if not exists read_at timestamp;
 """
 
 
@@ -118,6 +124,7 @@ def extract_tables(
     asks the source, in one query, which tables have rows to read: most
     have none on a school night, and asking each table on its own cost
     about 5 ms a table."""
+    connection.execute(LOAD_STATE_DDL)
     pending = None
     if not full:
         pending = tables_with_changes(connection, source, tables, lookback)
@@ -143,9 +150,10 @@ def extract_table(
 
     An incremental load re-reads `lookback` before the watermark: a write
     that committed late may carry an `updated_at` a little older than the
-    watermark, and the upsert makes reading a row twice harmless."""
+    watermark, and the upsert makes reading a row twice harmless.
+
+    The build's `_load_state` must exist, as `extract_tables` makes it."""
     started = time.perf_counter()
-    connection.execute(LOAD_STATE_DDL)
     state = connection.execute(
         "select updated_at_watermark, deleted_at_watermark, n_rows from _load_state "
         "where table_name = ?",
@@ -155,14 +163,20 @@ def extract_table(
     exists = table_exists(connection, raw)
 
     loaded_before = not full and state is not None and exists
+    if loaded_before and unchanged:
+        changes.record(connection, raw, changes.NONE, n_changed=0, n_deleted=0)
+        connection.execute(
+            "update _load_state set loaded_at = now()::timestamp where table_name = ?",
+            [table.name],
+        )
+        elapsed = time.perf_counter() - started
+        return ExtractResult(table.name, "incremental", state[2], 0, 0, elapsed)
+
+    read_at = utc_now()
     if not loaded_before:
         mode, n_changed, n_deleted = "full", _full_load(connection, table), 0
         deleted_watermark = _latest_deletion(connection, source, table)
         changes.record(connection, raw, changes.ALL, n_changed=n_changed)
-    elif unchanged:
-        mode, n_changed, n_deleted = "incremental", 0, 0
-        updated_watermark, deleted_watermark, n_rows = state
-        changes.record(connection, raw, changes.NONE, n_changed=0, n_deleted=0)
     else:
         mode = "incremental"
         updated_since, deleted_since, _ = state
@@ -176,13 +190,14 @@ def extract_table(
         n_changed = _apply_changes(connection, source, table, updated_since, lookback)
         _record_delta(connection, raw, n_changed=n_changed, n_deleted=n_deleted)
 
-    if not (loaded_before and unchanged):
-        n_rows, updated_watermark = connection.execute(
-            f"select count(*), max(updated_at) from {raw}"
-        ).fetchone()
+    n_rows, updated_watermark = connection.execute(
+        f"select count(*), max(updated_at) from {raw}"
+    ).fetchone()
     connection.execute(
-        "insert or replace into _load_state values (?, ?, ?, now()::timestamp, ?)",
-        [table.name, updated_watermark, deleted_watermark, n_rows],
+        "insert or replace into _load_state (table_name, updated_at_watermark, "
+        "deleted_at_watermark, loaded_at, n_rows, read_at) "
+        "values (?, ?, ?, now()::timestamp, ?, ?)",
+        [table.name, updated_watermark, deleted_watermark, n_rows, read_at],
     )
     return ExtractResult(
         table.name,
@@ -213,23 +228,36 @@ def tables_with_changes(
     lookback: dt.timedelta = dt.timedelta(0),
 ) -> set[str]:
     """Of the tables loaded before, those with rows updated or deleted
-    since, by the conditions their incremental load reads with."""
-    connection.execute(LOAD_STATE_DDL)
+    since. A table whose last load read within the lookback of its newest
+    row or deletion may have missed a write that committed late, and is
+    read again by its incremental load; the others are asked of the source,
+    in one query, for a row or a deletion past their watermarks. The build's
+    `_load_state` must exist, as `extract_tables` makes it."""
     states = connection.execute(
-        "select table_name, updated_at_watermark, deleted_at_watermark "
+        "select table_name, updated_at_watermark, deleted_at_watermark, read_at "
         "from _load_state where list_contains(?, table_name) order by table_name",
         [[table.name for table in tables]],
     ).fetchall()
-    if not states:
-        return set()
+    pending, settled = set(), []
+    for name, updated, deleted, read_at in states:
+        watermarks = [w for w in (updated, deleted) if w is not None]
+        if read_at is None or any(w >= read_at - lookback for w in watermarks):
+            pending.add(name)
+        else:
+            settled.append((name, updated, deleted))
+    if not settled:
+        return pending
+
+    none = dt.timedelta(0)
     questions = [
         f"select {quote_literal(name)} as table_name "
-        f"where exists (select 1 {_updates(source, name, updated, lookback)}) "
-        f"or exists (select 1 {_deletions(source, name, deleted, lookback)})"
-        for name, updated, deleted in states
+        f"where exists (select 1 {_updates(source, name, updated, none)}) "
+        f"or exists (select 1 {_deletions(source, name, deleted, none)})"
+        for name, updated, deleted in settled
     ]
     query = source.native_query("\nunion all\n".join(questions))
-    return {name for (name,) in connection.execute(f"from {query}").fetchall()}
+    changed = {name for (name,) in connection.execute(f"from {query}").fetchall()}
+    return pending | changed
 
 
 def _updates(

@@ -113,15 +113,19 @@ def release_all() -> None:
 # rebuilt (warehouse/incremental.py): the same names, first on the path. It
 # is a database in memory beside the build: the copies are dropped after the
 # suite, and written to the build file they would only add to its
-# checkpoints.
-SCOPE = "scope"
+# checkpoints. Its name is one no build file takes (DuckDB names a file's
+# database by its name up to the first dot) and unlike the `scope` schema
+# of earlier releases.
+SCOPE = "quad_suite_scope"
 
 
 def copy_scope(connection, restricted: dict[str, str]) -> None:
-    """Copy each table's rows that its query gives into the scope."""
-    connection.execute(f"attach if not exists ':memory:' as {SCOPE}")
+    """Copy each table's rows that its query gives into a new scope."""
+    # A scope left by a copy that failed would hide the tables of this one.
+    drop_scope(connection)
+    connection.execute(f"attach ':memory:' as {SCOPE}")
     for name, query in restricted.items():
-        connection.execute(f"create or replace table {SCOPE}.{name} as {query}")
+        connection.execute(f"create table {SCOPE}.main.{name} as {query}")
 
 
 def drop_scope(connection) -> None:

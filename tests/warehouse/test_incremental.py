@@ -6,7 +6,7 @@ import shutil
 
 import duckdb
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from operational import migrate
 from operational.db import make_engine, session_scope
@@ -21,7 +21,7 @@ from tests.support.attendance_school import (
 from tests.support.databases import fresh_postgres_database
 from tests.support.school import ACTOR
 from tests.warehouse.compare import run_keys, table_contents
-from warehouse import changes, incremental
+from warehouse import changes, extract, incremental
 from warehouse.expectations import SUITES
 from warehouse.extract import extracted_tables, tables_with_changes
 from warehouse.files import release, shared_connection
@@ -34,7 +34,7 @@ from warehouse.incremental import (
     suite_scope,
 )
 from warehouse.models import discover_models
-from warehouse.quality import copy_scope, drop_scope, validate
+from warehouse.quality import SCOPE, copy_scope, drop_scope, validate
 from warehouse.quality import release as release_quality
 from warehouse.refresh import RefreshResult, refresh
 from warehouse.source import Source
@@ -188,6 +188,62 @@ def test_a_change_for_one_student_rebuilds_only_that_student_day(school, tmp_pat
     connection.close()
 
 
+def test_a_table_read_within_the_lookback_of_its_newest_row_is_read_again(
+    school, tmp_path, monkeypatch
+):
+    engine, built, url, warehouse = school
+    lookback = dt.timedelta(seconds=60)
+    settings = Settings(database_url=url)
+    with engine.connect() as connection:
+        newest = connection.execute(
+            text("select max(updated_at) from daily_attendance")
+        ).scalar_one()
+    newest = dt.datetime.fromisoformat(str(newest))
+
+    def pending() -> set[str]:
+        connection = duckdb.connect(str(warehouse))
+        source = Source.from_url(url)
+        source.attach(connection)
+        found = tables_with_changes(connection, source, extracted_tables(), lookback)
+        connection.close()
+        return found
+
+    def load_at(clock: dt.datetime) -> None:
+        monkeypatch.setattr(extract, "utc_now", lambda: clock)
+        connection = duckdb.connect(str(warehouse))
+        refresh(connection, url, settings, AS_OF, lookback=lookback)
+        connection.close()
+
+    # The full build read just after the school was written: every table
+    # with rows is within a minute of its newest row, and is read again.
+    assert "daily_attendance" in pending()
+    # Read two minutes after the newest row, nothing can still commit with
+    # a time before it, and no table has a row or a deletion past its
+    # watermark.
+    load_at(newest + dt.timedelta(minutes=2))
+    assert pending() == set()
+
+    # A write stamped a minute after the newest row, which committed after
+    # that load: past the watermark, so asked of the source and found.
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "update daily_attendance set code = 'EA', updated_at = :stamp "
+                "where code = 'T'"
+            ),
+            {"stamp": newest + dt.timedelta(minutes=1)},
+        )
+    assert pending() == {"daily_attendance"}
+    # Read 30 s after that write: another might yet commit stamped before
+    # it, so the table is read again next time, and only that table.
+    load_at(newest + dt.timedelta(minutes=1, seconds=30))
+    assert pending() == {"daily_attendance"}
+
+    rebuilt = tmp_path / "full.duckdb"
+    build(rebuilt, url, full=True)
+    assert table_contents(warehouse) == table_contents(rebuilt)
+
+
 def test_nothing_changed_skips_every_model(school):
     _, _, url, warehouse = school
     before = table_contents(warehouse)
@@ -305,10 +361,10 @@ def test_a_suite_decided_by_key_checks_only_the_rebuilt_keys(school):
     b = built.student_ids["B"]
     assert connection.execute(
         "select student_id, calendar_date, attendance_category "
-        "from scope.fct_student_day"
+        "from quad_suite_scope.fct_student_day"
     ).fetchall() == [(b, day(29), "unexcused_absence")]
     assert connection.execute(
-        "select count(*) from scope.stg_daily_attendance"
+        "select count(*) from quad_suite_scope.stg_daily_attendance"
     ).fetchone() == (1,)
     # Nothing of the scope is written to the build file.
     assert connection.execute(
@@ -322,7 +378,8 @@ def test_a_suite_decided_by_key_checks_only_the_rebuilt_keys(school):
     connection = shared_connection(broken)
     copy_scope(connection, suite_scope(connection, suite).restricted)
     connection.execute(
-        "insert into scope.fct_student_day select * from scope.fct_student_day"
+        "insert into quad_suite_scope.fct_student_day "
+        "select * from quad_suite_scope.fct_student_day"
     )
     result = validate(broken, suite, keep_open=True, scoped=True)
     drop_scope(connection)
@@ -334,6 +391,21 @@ def test_a_suite_decided_by_key_checks_only_the_rebuilt_keys(school):
     for path in (warehouse, broken):
         release_quality(path)
         release(path)
+
+
+def test_a_new_scope_holds_only_its_own_tables(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "build.duckdb"))
+    # As if a copy had failed halfway and left its scope attached.
+    copy_scope(connection, {"fct_student_day": "select 1 as student_id"})
+    copy_scope(connection, {"stg_daily_attendance": "select 2 as student_id"})
+    assert connection.execute(
+        "select table_name from duckdb_tables() where database_name = ?", [SCOPE]
+    ).fetchall() == [("stg_daily_attendance",)]
+    drop_scope(connection)
+    assert connection.execute(
+        "select count(*) from duckdb_databases() where database_name = ?", [SCOPE]
+    ).fetchone() == (0,)
+    connection.close()
 
 
 def test_a_suite_is_checked_whole_when_a_table_it_reads_changed_whole(school):
