@@ -39,7 +39,9 @@ class Keyed:
     kind: str  # changes.STUDENT_DAY, ASSIGNMENT, SECTION or MONTH
     day_column: str | None = None  # a student-day model's day, a monthly one's month
     # Upstream tables filtered to the keys inside the model's SQL, where a
-    # filter on the model's output would not reach into its CTEs.
+    # filter on the model's output would not reach into its CTEs. Every
+    # whole-word mention is replaced (harmless in a comment: the filter is
+    # one line), so the SQL must not name them in a string or `table.column`.
     narrowed_inputs: tuple[str, ...] = ()
     # A monthly model's narrowed inputs are filtered on this day column.
     narrowed_day_column: str | None = None

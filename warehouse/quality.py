@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.expectations import Suite
+from warehouse.source import quote_literal
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +156,10 @@ def validate_all(
     if scoped:
         # The file's own schema by its catalog's name: a bare `main` would
         # be looked for in the scope too.
-        catalog = session.connection.exec_driver_sql("select current_database()")
-        search_path = f'{SCOPE}.main,"{catalog.scalar()}".main'
-        session.connection.exec_driver_sql(f"set search_path = '{search_path}'")
+        found = session.connection.exec_driver_sql("select current_database()")
+        catalog = '"' + found.scalar().replace('"', '""') + '"'
+        search_path = quote_literal(f"{SCOPE}.main,{catalog}.main")
+        session.connection.exec_driver_sql(f"set search_path = {search_path}")
     try:
         results = [_validate(session.source, suite, schema) for suite in suites]
     finally:
