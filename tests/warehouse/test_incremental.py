@@ -97,6 +97,16 @@ def changed_keys(path, relation: str) -> list[tuple]:
     return run_keys(path, relation, "student_id, day")
 
 
+def pending_tables(path, url, lookback=dt.timedelta(0)) -> set[str]:
+    """The tables the one question to the source finds with rows to read."""
+    connection = duckdb.connect(str(path))
+    source = Source.from_url(url)
+    source.attach(connection)
+    found = tables_with_changes(connection, source, extracted_tables(), lookback)
+    connection.close()
+    return found
+
+
 def check_incremental_equals_full(url, tmp_path):
     engine = make_engine(url)
     built = build_attendance_school(engine)
@@ -107,12 +117,10 @@ def check_incremental_equals_full(url, tmp_path):
     a_day_of_changes(engine, built)
     # The one question to the source names the two tables the day wrote to
     # (the deletion's record is of the attendance), and no other.
-    connection = duckdb.connect(str(incremental))
-    source = Source.from_url(url)
-    source.attach(connection)
-    pending = tables_with_changes(connection, source, extracted_tables())
-    connection.close()
-    assert pending == {"attendance_correction", "daily_attendance"}
+    assert pending_tables(incremental, url) == {
+        "attendance_correction",
+        "daily_attendance",
+    }
 
     result = build(incremental, url, full=False)
     rebuilt = tmp_path / "full.duckdb"
@@ -201,12 +209,7 @@ def test_a_table_read_within_the_lookback_of_its_newest_row_is_read_again(
     newest = dt.datetime.fromisoformat(str(newest))
 
     def pending() -> set[str]:
-        connection = duckdb.connect(str(warehouse))
-        source = Source.from_url(url)
-        source.attach(connection)
-        found = tables_with_changes(connection, source, extracted_tables(), lookback)
-        connection.close()
-        return found
+        return pending_tables(warehouse, url, lookback)
 
     def load_at(clock: dt.datetime) -> None:
         monkeypatch.setattr(extract, "utc_now", lambda: clock)
